@@ -1,0 +1,67 @@
+# The two commands a newcomer needs: `make run` and `make test`. Everything else builds on them.
+SHELL := /bin/bash
+VENV := .venv
+BIN := $(VENV)/bin
+PYTHON_CANDIDATES := python3.13 python3.12 python3 $(wildcard $(HOME)/.pyenv/versions/3.1[2-9]*/bin/python3) $(wildcard /usr/local/bin/python3.1[2-9]) $(wildcard /usr/bin/python3.1[2-9])
+# The first candidate that really runs and is at least 3.12 (pyenv shims may exist yet fail).
+PYTHON ?= $(shell for c in $(PYTHON_CANDIDATES); do "$$c" -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo "$$c"; break; }; done)
+
+export DJANGO_SETTINGS_MODULE := insightboard.settings
+
+.PHONY: run test check lint format typecheck templates migrations-check bench worker clean
+
+$(BIN)/python:
+	@test -n "$(PYTHON)" || { echo "InsightBoard needs Python 3.12 or newer; none was found." >&2; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade "pip>=25.1"
+
+$(VENV)/.runtime: $(BIN)/python pyproject.toml requirements.lock
+	$(BIN)/pip install --quiet --constraint requirements.lock --group runtime
+	@touch $@
+
+$(VENV)/.dev: $(VENV)/.runtime
+	$(BIN)/pip install --quiet --constraint requirements.lock --group dev
+	@touch $@
+
+run: export DJANGO_DEBUG ?= true
+run: $(VENV)/.runtime
+	$(BIN)/python manage.py migrate --no-input --verbosity 0
+	$(BIN)/python manage.py seed_demo --if-empty
+	@echo "InsightBoard is running at http://127.0.0.1:8000 (Ctrl-C to stop)."
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+test: export DJANGO_DEBUG ?= true
+test: $(VENV)/.dev
+	$(BIN)/pytest
+
+lint: $(VENV)/.dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.dev
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+	find templates -name '*.html' -print0 | xargs -0 $(BIN)/djade --target-version 6.1
+
+typecheck: export DJANGO_DEBUG ?= true
+typecheck: $(VENV)/.dev
+	$(BIN)/mypy .
+
+templates: $(VENV)/.dev
+	find templates -name '*.html' -print0 | xargs -0 $(BIN)/djade --check --target-version 6.1
+
+migrations-check: export DJANGO_DEBUG ?= true
+migrations-check: $(VENV)/.dev
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+check: lint typecheck templates migrations-check test
+
+bench: export DJANGO_DEBUG ?= true
+bench: $(VENV)/.dev
+	$(BIN)/python manage.py bench
+
+worker: $(VENV)/.runtime
+	$(BIN)/celery -A insightboard worker --beat --loglevel INFO
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,30 @@
+from django.conf import settings
+from django.db import models
+
+
+class DigestPreference(models.TextChoices):
+    WEEKLY = "weekly", "Send me the weekly digest"
+    NONE = "none", "No digest email"
+
+
+class Profile(models.Model):
+    """What the company knows of a person beyond sign-in: how to name them and what to send."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
+    )
+    display_name = models.CharField(max_length=100)
+    team = models.CharField(max_length=100, blank=True)
+    digest = models.CharField(
+        "digest email", max_length=10, choices=DigestPreference, default=DigestPreference.WEEKLY
+    )
+
+    class Meta:
+        permissions = [
+            ("host_meetings", "Can host meetings"),
+            ("file_executive_reports", "Can file executive reports"),
+            ("manage_everything", "Can manage everything"),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name

@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from insightboard import views
+from insightboard.health import healthz
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", healthz, name="healthz"),
+    path("stories/", include("stories.urls")),
+    path("accounts/", include("insightboard.people.urls")),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("admin/", admin.site.urls),
+]

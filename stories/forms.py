@@ -1,0 +1,138 @@
+from typing import Any
+
+from django import forms
+from django.urls import reverse_lazy
+
+from stories.models import TAG_MAX_LENGTH, Channel, Kind, Sentiment, Story, normalise_tag
+
+MAX_TAGS = 10
+
+
+class TagListField(forms.CharField):
+    """Comma-separated tags, normalised; each checked so a bad one is named in the message."""
+
+    def to_python(self, value: Any) -> list[str]:  # type: ignore[override]
+        text = super().to_python(value)
+        names: list[str] = []
+        for raw in text.split(","):
+            name = normalise_tag(raw)
+            if not name:
+                continue
+            if len(name) > TAG_MAX_LENGTH:
+                raise forms.ValidationError(
+                    f"Tags can be at most {TAG_MAX_LENGTH} characters; "
+                    f"“{name[:20]}…” has {len(name)}."
+                )
+            if name not in names:
+                names.append(name)
+        if len(names) > MAX_TAGS:
+            raise forms.ValidationError(f"Use at most {MAX_TAGS} tags.")
+        return names
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, list):
+            return ", ".join(str(name) for name in value)
+        return value
+
+
+class StoryForm(forms.ModelForm[Story]):
+    tags = TagListField(
+        required=False,
+        max_length=1000,
+        help_text="Separate tags with commas, for example: checkout, pricing.",
+        widget=forms.TextInput(
+            attrs={
+                "list": "tag-suggestions",
+                "autocomplete": "off",
+                "hx-get": reverse_lazy("stories:tag_suggestions"),
+                "hx-trigger": "input changed delay:200ms",
+                "hx-target": "#tag-suggestions",
+                "hx-swap": "innerHTML",
+            }
+        ),
+    )
+
+    class Meta:
+        model = Story
+        fields = [
+            "title",
+            "sentiment",
+            "body",
+            "tags",
+            "customer_name",
+            "customer_organisation",
+            "customer_segment",
+            "channel",
+            "happened_on",
+            "visibility",
+        ]
+        labels = {
+            "title": "What did the customer say?",
+            "sentiment": "Was it a success, a frustration or an idea?",
+            "customer_name": "Customer name",
+            "customer_organisation": "Organisation",
+            "customer_segment": "Segment",
+            "visibility": "Who can see it",
+        }
+        widgets = {
+            "title": forms.Textarea(attrs={"rows": 2}),
+            "body": forms.Textarea(attrs={"rows": 5}),
+            "sentiment": forms.RadioSelect,
+            "happened_on": forms.DateInput(attrs={"type": "date"}),
+        }
+        error_messages = {
+            "title": {"required": "Write down what the customer said: a quote or a short summary."},
+            "sentiment": {
+                "required": "Choose success, frustration or idea.",
+                "invalid_choice": "Choose success, frustration or idea.",
+            },
+            "channel": {"invalid_choice": "Choose one of the listed channels."},
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Radio buttons need no "---------" entry.
+        self.fields["sentiment"].choices = Sentiment.choices  # type: ignore[attr-defined]
+
+    def clean_title(self) -> str:
+        title: str = self.cleaned_data["title"].strip()
+        if not title:
+            raise forms.ValidationError(
+                "Write down what the customer said: a quote or a short summary."
+            )
+        return title
+
+
+class StoryFilterForm(forms.Form):
+    """The list's filters; every field optional, bad values dropped rather than failing the page."""
+
+    q = forms.CharField(required=False, max_length=200, label="Search")
+    kind = forms.ChoiceField(required=False, choices=[("", "Any kind"), *Kind.choices])
+    sentiment = forms.ChoiceField(
+        required=False, choices=[("", "Any sentiment"), *Sentiment.choices]
+    )
+    channel = forms.ChoiceField(required=False, choices=[("", "Any channel"), *Channel.choices])
+    tag = forms.CharField(required=False, max_length=TAG_MAX_LENGTH)
+    author = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    since = forms.DateField(
+        required=False, label="From", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = forms.DateField(
+        required=False, label="To", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
+
+class QuickStoryForm(StoryForm):
+    """The short form behind "Log an insight" on every page: quote, sentiment, a few extras."""
+
+    prefix = "quick"
+
+    class Meta(StoryForm.Meta):
+        fields = ["title", "sentiment", "tags", "customer_name", "channel"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["tags"].widget.attrs.update(
+            {"list": "quick-tag-suggestions", "hx-target": "#quick-tag-suggestions"}
+        )

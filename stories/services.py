@@ -1,0 +1,77 @@
+"""Writes that touch more than one row: creating and editing stories, reactions."""
+
+import datetime
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import IntegrityError, transaction
+
+from stories.models import Channel, Kind, Reaction, Sentiment, Story, Tag, Visibility
+
+
+def tags_for(names: list[str]) -> list[Tag]:
+    existing = {tag.name: tag for tag in Tag.objects.filter(name__in=names)}
+    missing = [Tag(name=name) for name in names if name not in existing]
+    if missing:
+        Tag.objects.bulk_create(missing, ignore_conflicts=True)
+        existing = {tag.name: tag for tag in Tag.objects.filter(name__in=names)}
+    return [existing[name] for name in names]
+
+
+@transaction.atomic
+def story_create(
+    *,
+    author: AbstractBaseUser,
+    title: str,
+    sentiment: Sentiment | str,
+    kind: Kind | str = Kind.INSIGHT,
+    body: str = "",
+    tags: list[str] | None = None,
+    customer_name: str = "",
+    customer_organisation: str = "",
+    customer_segment: str = "",
+    channel: Channel | str = Channel.OTHER,
+    happened_on: datetime.date | None = None,
+    visibility: Visibility | str = Visibility.COMPANY,
+) -> Story:
+    story = Story(
+        author=author,
+        title=title,
+        sentiment=sentiment,
+        kind=kind,
+        body=body,
+        customer_name=customer_name,
+        customer_organisation=customer_organisation,
+        customer_segment=customer_segment,
+        channel=channel,
+        visibility=visibility,
+    )
+    if happened_on is not None:
+        story.happened_on = happened_on
+    story.full_clean()
+    story.save()
+    story.tags.set(tags_for(tags or []))
+    return story
+
+
+@transaction.atomic
+def story_update(*, story: Story, tags: list[str], **fields: object) -> Story:
+    for name, value in fields.items():
+        setattr(story, name, value)
+    story.full_clean()
+    story.save()
+    story.tags.set(tags_for(tags))
+    return story
+
+
+def story_toggle_hear_too(*, story: Story, person: AbstractBaseUser) -> bool:
+    """Record or withdraw "we hear this too"; returns whether the person now hears it too."""
+    deleted, _ = Reaction.objects.filter(story=story, person=person).delete()
+    if deleted:
+        return False
+    try:
+        with transaction.atomic():
+            Reaction.objects.create(story=story, person=person)
+    except IntegrityError:
+        # A double click raced us to it: the reaction exists, which is what was asked for.
+        pass
+    return True

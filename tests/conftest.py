@@ -1,0 +1,70 @@
+"""Personas: alice is staff, hugo hosts meetings, lena leads, ada administers; bob is more staff."""
+
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import AbstractUser
+from django.test import Client
+
+from tests.factories import PersonFactory
+
+
+@pytest.fixture(autouse=True)
+def fast_passwords(settings: Any) -> None:
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def alice(db: None) -> AbstractUser:
+    return PersonFactory(username="alice@example.com", profile__display_name="Alice Staff")
+
+
+@pytest.fixture
+def bob(db: None) -> AbstractUser:
+    return PersonFactory(username="bob@example.com", profile__display_name="Bob Staff")
+
+
+@pytest.fixture
+def hugo(db: None) -> AbstractUser:
+    return PersonFactory(
+        username="hugo@example.com", profile__display_name="Hugo Host", roles=["Hosts"]
+    )
+
+
+@pytest.fixture
+def lena(db: None) -> AbstractUser:
+    return PersonFactory(
+        username="lena@example.com", profile__display_name="Lena Leader", roles=["Leaders"]
+    )
+
+
+@pytest.fixture
+def ada(db: None) -> AbstractUser:
+    return PersonFactory(
+        username="ada@example.com",
+        profile__display_name="Ada Admin",
+        roles=["Admins"],
+        is_staff=True,
+        is_superuser=True,
+    )
+
+
+def client_for(user: AbstractUser) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def alice_client(alice: AbstractUser) -> Client:
+    return client_for(alice)
+
+
+@pytest.fixture
+def bob_client(bob: AbstractUser) -> Client:
+    return client_for(bob)
+
+
+@pytest.fixture
+def ada_client(ada: AbstractUser) -> Client:
+    return client_for(ada)
