@@ -45,7 +45,7 @@ format: $(VENV)/.dev
 
 typecheck: export DJANGO_DEBUG ?= true
 typecheck: $(VENV)/.dev
-	$(BIN)/mypy .
+	$(BIN)/mypy
 
 templates: $(VENV)/.dev
 	find templates -name '*.html' -print0 | xargs -0 $(BIN)/djade --check --target-version 6.1

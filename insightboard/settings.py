@@ -114,7 +114,8 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
 # --- Email ------------------------------------------------------------------------------------
-EMAIL_URL = env_str("EMAIL_URL", "console://")
+# Printed to the console while developing; a production server relays through local SMTP.
+EMAIL_URL = env_str("EMAIL_URL", "console://" if DEBUG else "smtp://localhost:25")
 MAILERS = {"default": mailer_from_url("EMAIL_URL", EMAIL_URL)}
 DEFAULT_FROM_EMAIL = env_str("INSIGHTBOARD_FROM_EMAIL", "InsightBoard <insightboard@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL

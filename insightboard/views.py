@@ -5,6 +5,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from insightboard.people.roles import signed_in
 from stories.models import Sentiment, Story
 from stories.selectors import reacted_story_ids
 
@@ -23,7 +24,7 @@ def home(request: HttpRequest) -> HttpResponse:
     recent = list(visible.for_listing()[:RECENT])
     context = {
         "recent": recent,
-        "reacted": reacted_story_ids(request.user, recent),
+        "reacted": reacted_story_ids(signed_in(request), recent),
         "week_start": monday,
         "successes_this_week": this_week.filter(sentiment=Sentiment.SUCCESS).count(),
         "frustrations_this_week": this_week.filter(sentiment=Sentiment.FRUSTRATION).count(),

@@ -12,7 +12,7 @@ class TagListField(forms.CharField):
     """Comma-separated tags, normalised; each checked so a bad one is named in the message."""
 
     def to_python(self, value: Any) -> list[str]:  # type: ignore[override]
-        text = super().to_python(value)
+        text = super().to_python(value) or ""
         names: list[str] = []
         for raw in text.split(","):
             name = normalise_tag(raw)

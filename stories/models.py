@@ -3,7 +3,7 @@ import re
 from typing import Self
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.db import connection, models
 from django.db.models import Case, Count, F, OuterRef, Q, Subquery, Value, When
@@ -64,7 +64,7 @@ class Tag(models.Model):
 
 
 class StoryQuerySet(models.QuerySet["Story"]):
-    def visible_to(self, user: AbstractBaseUser | AnonymousUser) -> Self:
+    def visible_to(self, user: User | AnonymousUser) -> Self:
         if is_admin(user):
             return self
         if not user.is_authenticated:
@@ -149,7 +149,7 @@ class Story(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("stories:detail", args=[self.pk])
 
-    def can_edit(self, user: AbstractBaseUser | AnonymousUser) -> bool:
+    def can_edit(self, user: User | AnonymousUser) -> bool:
         return user.is_authenticated and (self.author_id == user.pk or is_admin(user))
 
 

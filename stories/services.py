@@ -2,7 +2,7 @@
 
 import datetime
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 
 from stories.models import Channel, Kind, Reaction, Sentiment, Story, Tag, Visibility
@@ -20,7 +20,7 @@ def tags_for(names: list[str]) -> list[Tag]:
 @transaction.atomic
 def story_create(
     *,
-    author: AbstractBaseUser,
+    author: User,
     title: str,
     sentiment: Sentiment | str,
     kind: Kind | str = Kind.INSIGHT,
@@ -63,7 +63,7 @@ def story_update(*, story: Story, tags: list[str], **fields: object) -> Story:
     return story
 
 
-def story_toggle_hear_too(*, story: Story, person: AbstractBaseUser) -> bool:
+def story_toggle_hear_too(*, story: Story, person: User) -> bool:
     """Record or withdraw "we hear this too"; returns whether the person now hears it too."""
     deleted, _ = Reaction.objects.filter(story=story, person=person).delete()
     if deleted:

@@ -2,27 +2,21 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from insightboard.htmx import HtmxHttpRequest
+from insightboard.people.roles import signed_in
 from stories import services
 from stories.forms import QuickStoryForm, StoryFilterForm, StoryForm
-from stories.models import Story, Tag
+from stories.models import Story, StoryQuerySet, Tag
 from stories.selectors import reacted_story_ids
 
 PAGE_SIZE = 25
 TAG_SUGGESTIONS = 8
-
-
-def signed_in(request: HttpRequest) -> AbstractBaseUser:
-    # LoginRequiredMiddleware guarantees a signed-in person on every view below.
-    assert isinstance(request.user, AbstractBaseUser)
-    return request.user
 
 
 def visible_story(request: HttpRequest, story_id: int) -> Story:
@@ -37,7 +31,7 @@ def editable_story(request: HttpRequest, story_id: int) -> Story:
     return story
 
 
-def filtered_stories(request: HttpRequest, filters: dict[str, Any]) -> QuerySet[Story]:
+def filtered_stories(request: HttpRequest, filters: dict[str, Any]) -> StoryQuerySet:
     stories = Story.objects.visible_to(request.user)
     exact = {
         "kind": "kind",
@@ -58,7 +52,7 @@ def filtered_stories(request: HttpRequest, filters: dict[str, Any]) -> QuerySet[
 
 @require_GET
 @vary_on_headers("HX-Request")
-def story_list(request: HttpRequest) -> HttpResponse:
+def story_list(request: HtmxHttpRequest) -> HttpResponse:
     form = StoryFilterForm(request.GET)
     form.is_valid()  # Invalid filters (a forged kind, a bad date) are shown and left out.
     filters = {name: value for name, value in form.cleaned_data.items() if value not in (None, "")}
@@ -90,7 +84,7 @@ def story_list(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @vary_on_headers("HX-Request")
-def story_create(request: HttpRequest) -> HttpResponse:
+def story_create(request: HtmxHttpRequest) -> HttpResponse:
     """The full form, and the quick-capture form in every page's header, both post here."""
     quick = request.method == "POST" and f"{QuickStoryForm.prefix}-title" in request.POST
     form: StoryForm | QuickStoryForm
@@ -148,7 +142,7 @@ def story_delete(request: HttpRequest, story_id: int) -> HttpResponse:
 
 @require_POST
 @vary_on_headers("HX-Request")
-def story_hear_too(request: HttpRequest, story_id: int) -> HttpResponse:
+def story_hear_too(request: HtmxHttpRequest, story_id: int) -> HttpResponse:
     story = visible_story(request, story_id)
     hears = services.story_toggle_hear_too(story=story, person=signed_in(request))
     if not request.htmx:
@@ -170,7 +164,7 @@ def story_hear_too(request: HttpRequest, story_id: int) -> HttpResponse:
 @require_GET
 def tag_suggestions(request: HttpRequest) -> HttpResponse:
     """<option>s completing the last tag typed in a comma-separated tags input."""
-    typed = next(iter(request.GET.values()), "")[:500]
+    typed = str(next(iter(request.GET.values()), ""))[:500]
     done, _, last = typed.rpartition(",")
     prefix = f"{done.strip()}, " if done.strip() else ""
     names: list[str] = []

@@ -68,3 +68,13 @@ def bob_client(bob: AbstractUser) -> Client:
 @pytest.fixture
 def ada_client(ada: AbstractUser) -> Client:
     return client_for(ada)
+
+
+@pytest.fixture
+def hugo_client(hugo: AbstractUser) -> Client:
+    return client_for(hugo)
+
+
+@pytest.fixture
+def lena_client(lena: AbstractUser) -> Client:
+    return client_for(lena)

@@ -1,20 +1,20 @@
 from django.contrib import admin
-from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.models import User
 
 from insightboard.people.models import Profile
 
 
-class ProfileInline(admin.StackedInline[Profile]):
+class ProfileInline(admin.StackedInline[Profile, User]):
     model = Profile
     can_delete = False
 
 
-admin.site.unregister(get_user_model())
+admin.site.unregister(User)
 
 
-@admin.register(get_user_model())
-class PersonAdmin(UserAdmin):  # type: ignore[type-arg]
+@admin.register(User)
+class PersonAdmin(UserAdmin[User]):
     inlines = [ProfileInline]
     list_display = ["username", "profile__display_name", "profile__team", "is_active"]
     list_select_related = ["profile"]

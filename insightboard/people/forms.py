@@ -3,6 +3,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm, SetPasswordMixin
+from django.contrib.auth.models import User
 
 from insightboard.people.models import Profile
 from insightboard.people.roles import Role
@@ -32,7 +33,7 @@ class NewPersonForm(forms.Form):
         return email
 
 
-class SignupForm(SetPasswordMixin, NewPersonForm):
+class SignupForm(SetPasswordMixin[User], NewPersonForm):
     password1, password2 = SetPasswordMixin.create_password_fields()
 
     def clean_email(self) -> str:

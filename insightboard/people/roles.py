@@ -2,7 +2,8 @@
 
 from enum import StrEnum
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
+from django.http import HttpRequest
 
 
 class Role(StrEnum):
@@ -17,5 +18,11 @@ LEADER_PERMISSION = "people.file_executive_reports"
 ADMIN_PERMISSION = "people.manage_everything"
 
 
-def is_admin(user: AbstractBaseUser | AnonymousUser) -> bool:
+def signed_in(request: HttpRequest) -> User:
+    """The person behind a request that LoginRequiredMiddleware let through."""
+    assert isinstance(request.user, User)
+    return request.user
+
+
+def is_admin(user: User | AnonymousUser) -> bool:
     return bool(user.is_authenticated and user.has_perm(ADMIN_PERMISSION))

@@ -1,8 +1,7 @@
 """Creating people: self sign-up, admin invitations and the demo company all come through here."""
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractUser, Group
+from django.contrib.auth.models import Group, User
 from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import send_mail
 from django.db import transaction
@@ -16,7 +15,7 @@ from insightboard.people.roles import Role
 
 
 def email_is_taken(email: str) -> bool:
-    return get_user_model().objects.filter(username__iexact=email).exists()
+    return User.objects.filter(username__iexact=email).exists()
 
 
 @transaction.atomic
@@ -27,11 +26,11 @@ def person_create(
     team: str = "",
     roles: list[Role] | None = None,
     password: str | None = None,
-) -> AbstractUser:
+) -> User:
     """A person signs in with their email; without a password they must set one from an email."""
     email = email.strip().lower()
     roles = roles or []
-    user: AbstractUser = get_user_model().objects.create_user(  # type: ignore[attr-defined]
+    user = User.objects.create_user(
         username=email,
         email=email,
         password=password,
@@ -45,7 +44,7 @@ def person_create(
     return user
 
 
-def set_password_link(user: AbstractUser) -> str:
+def set_password_link(user: User) -> str:
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     token = default_token_generator.make_token(user)
     path = reverse("password_reset_confirm", kwargs={"uidb64": uid, "token": token})
@@ -53,8 +52,8 @@ def set_password_link(user: AbstractUser) -> str:
 
 
 def person_invite(
-    *, invited_by: AbstractUser, email: str, display_name: str, team: str, roles: list[Role]
-) -> AbstractUser:
+    *, invited_by: User, email: str, display_name: str, team: str, roles: list[Role]
+) -> User:
     person = person_create(email=email, display_name=display_name, team=team, roles=roles)
     context = {
         "person": person,

@@ -2,7 +2,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required, permission_required
-from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.views import LoginView
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -10,7 +9,7 @@ from django.views.decorators.http import require_http_methods
 
 from insightboard.people.forms import EmailAuthenticationForm, InviteForm, ProfileForm, SignupForm
 from insightboard.people.models import Profile
-from insightboard.people.roles import ADMIN_PERMISSION, Role
+from insightboard.people.roles import ADMIN_PERMISSION, Role, signed_in
 from insightboard.people.services import person_create, person_invite
 
 
@@ -52,9 +51,8 @@ def signup(request: HttpRequest) -> HttpResponse:
 def invite(request: HttpRequest) -> HttpResponse:
     form = InviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        assert isinstance(request.user, AbstractUser)
         person = person_invite(
-            invited_by=request.user,
+            invited_by=signed_in(request),
             email=form.cleaned_data["email"],
             display_name=form.cleaned_data["display_name"],
             team=form.cleaned_data["team"],
@@ -67,8 +65,10 @@ def invite(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def profile(request: HttpRequest) -> HttpResponse:
+    person = signed_in(request)
+    # People made outside the app (createsuperuser) get their profile on first visit.
     person_profile, _ = Profile.objects.get_or_create(
-        user=request.user, defaults={"display_name": request.user.get_username()}
+        user=person, defaults={"display_name": person.get_username()}
     )
     form = ProfileForm(request.POST or None, instance=person_profile)
     if request.method == "POST" and form.is_valid():

@@ -1,5 +1,5 @@
 from django import template
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 
 from insightboard.people.roles import is_admin as user_is_admin
 
@@ -7,7 +7,7 @@ register = template.Library()
 
 
 @register.filter
-def person_name(user: AbstractBaseUser | None) -> str:
+def person_name(user: User | None) -> str:
     """A person's display name, falling back to their email for accounts made outside the app."""
     if user is None:
         return "someone who left"
@@ -18,5 +18,5 @@ def person_name(user: AbstractBaseUser | None) -> str:
 
 
 @register.filter
-def is_admin(user: AbstractBaseUser | AnonymousUser) -> bool:
+def is_admin(user: User | AnonymousUser) -> bool:
     return user_is_admin(user)

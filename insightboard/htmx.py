@@ -1,0 +1,8 @@
+from django.http import HttpRequest
+from django_htmx.middleware import HtmxDetails
+
+
+class HtmxHttpRequest(HttpRequest):
+    """A request as HtmxMiddleware leaves it, for the type checker."""
+
+    htmx: HtmxDetails
