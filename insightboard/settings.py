@@ -1,5 +1,7 @@
 """InsightBoard settings: one file, every knob an environment variable (see .env.example)."""
 
+import os
+import tempfile
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -94,6 +96,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     if test_name := env_str("INSIGHTBOARD_TEST_DATABASE"):
         # Parallel test runs (helpers, CI shards) each need a database of their own.
         DATABASES["default"]["TEST"] = {"NAME": test_name}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Writers queue for the lock at BEGIN instead of failing midway ("database is locked"),
+    # and the test database is a file so that threads in tests share it as processes would.
+    DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
+    test_file = env_str("INSIGHTBOARD_TEST_DATABASE") or f"test-{os.getpid()}"
+    DATABASES["default"]["TEST"] = {"NAME": str(Path(tempfile.gettempdir()) / f"{test_file}.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Background work --------------------------------------------------------------------------

@@ -1,0 +1,136 @@
+import datetime
+from typing import Self
+
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser, User
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from insightboard.people.roles import is_admin
+from stories.models import Story, Tag
+
+
+class Cadence(models.IntegerChoices):
+    WEEKLY = 1, "Every week"
+    FORTNIGHTLY = 2, "Every two weeks"
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, "Monday"
+    TUESDAY = 1, "Tuesday"
+    WEDNESDAY = 2, "Wednesday"
+    THURSDAY = 3, "Thursday"
+    FRIDAY = 4, "Friday"
+    SATURDAY = 5, "Saturday"
+    SUNDAY = 6, "Sunday"
+
+
+class SeriesQuerySet(models.QuerySet["MeetingSeries"]):
+    def visible_to(self, user: User | AnonymousUser) -> Self:
+        if is_admin(user):
+            return self
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(Q(hosts=user) | Q(attendees=user)).distinct()
+
+
+class MeetingSeries(models.Model):
+    """A recurring meeting; each occurrence opens with a story never used before in the series."""
+
+    name = models.CharField(max_length=120)
+    team = models.CharField(max_length=100, blank=True)
+    hosts = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="hosted_series")
+    attendees = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="attended_series", blank=True
+    )
+    cadence = models.PositiveSmallIntegerField(choices=Cadence, default=Cadence.WEEKLY)
+    weekday = models.PositiveSmallIntegerField(choices=Weekday)
+    starts_at = models.TimeField("time", help_text="In the company's time zone.")
+    focus_tags = models.ManyToManyField(Tag, blank=True, related_name="focused_series")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = SeriesQuerySet.as_manager()
+
+    class Meta:
+        verbose_name_plural = "meeting series"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Meeting(models.Model):
+    """One occurrence of a series, or a one-off meeting."""
+
+    series = models.ForeignKey(
+        MeetingSeries, on_delete=models.CASCADE, related_name="meetings", null=True, blank=True
+    )
+    title = models.CharField(max_length=120)
+    starts_at = models.DateTimeField()
+    takeaway = models.CharField("what it means for us", max_length=300, blank=True)
+    resonated_with = models.PositiveIntegerField("people it resonated with", default=0)
+
+    class Meta:
+        ordering = ["starts_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["series", "starts_at"], name="one_meeting_per_slot")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} on {self.starts_at:%Y-%m-%d}"
+
+
+class Opener(models.Model):
+    """The ledger: the story a meeting opened with. A story opens a series at most once."""
+
+    meeting = models.OneToOneField(Meeting, on_delete=models.CASCADE, related_name="opener")
+    # Copied from the meeting so the database itself can forbid a repeat within a series.
+    series = models.ForeignKey(
+        MeetingSeries, on_delete=models.CASCADE, related_name="openers", null=True, blank=True
+    )
+    story = models.ForeignKey(Story, on_delete=models.PROTECT, related_name="openers")
+    reason = models.CharField(max_length=300)
+    kept_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    kept_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["series", "story"], name="story_opens_series_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.meeting} opened with {self.story_id}"
+
+
+class ActionItem(models.Model):
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="actions")
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="actions")
+    text = models.CharField(max_length=300)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="actions"
+    )
+    due_on = models.DateField(null=True, blank=True)
+    done = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["done", "due_on"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def next_occurrence(series: MeetingSeries, after: datetime.datetime) -> datetime.datetime:
+    """The first slot of the series strictly after a moment, in the company's time zone."""
+    local = timezone.localtime(after)
+    days_ahead = (series.weekday - local.weekday()) % 7
+    candidate = timezone.make_aware(
+        datetime.datetime.combine(
+            local.date() + datetime.timedelta(days=days_ahead), series.starts_at
+        )
+    )
+    if candidate <= after:
+        candidate += datetime.timedelta(weeks=1)
+    return candidate

@@ -1,0 +1,31 @@
+import datetime
+
+import factory
+from django.utils import timezone
+
+from meetings.models import Meeting, MeetingSeries, Weekday
+from tests.factories import PersonFactory
+
+
+class SeriesFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MeetingSeries
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"Weekly sync {n}")
+    weekday = Weekday.MONDAY
+    starts_at = datetime.time(9, 30)
+
+    @factory.post_generation
+    def hosts(self, create, people, **kwargs):
+        if create:
+            self.hosts.set(people or [PersonFactory()])
+
+
+class MeetingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Meeting
+
+    series = factory.SubFactory(SeriesFactory)
+    title = factory.LazyAttribute(lambda o: o.series.name if o.series else "One-off")
+    starts_at = factory.Sequence(lambda n: timezone.now() + datetime.timedelta(days=7 * (n + 1)))
