@@ -6,6 +6,10 @@ from django.urls import reverse_lazy
 from stories.models import TAG_MAX_LENGTH, Channel, Kind, Sentiment, Story, normalise_tag
 
 MAX_TAGS = 10
+# Ids are 64-bit; a larger number in a forged URL would overflow the database, not find nothing.
+LARGEST_ID = 2**63 - 1
+# Far beyond any real archive, and small enough that its OFFSET fits the database's integers.
+LAST_PAGE = 1_000_000
 
 
 class TagListField(forms.CharField):
@@ -13,6 +17,8 @@ class TagListField(forms.CharField):
 
     def to_python(self, value: Any) -> list[str]:  # type: ignore[override]
         text = super().to_python(value) or ""
+        # The length and NUL checks must see the typed text: after this they only see a list.
+        self.run_validators(text)
         names: list[str] = []
         for raw in text.split(","):
             name = normalise_tag(raw)
@@ -113,14 +119,18 @@ class StoryFilterForm(forms.Form):
     )
     channel = forms.ChoiceField(required=False, choices=[("", "Any channel"), *Channel.choices])
     tag = forms.CharField(required=False, max_length=TAG_MAX_LENGTH)
-    author = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    author = forms.IntegerField(
+        required=False, min_value=1, max_value=LARGEST_ID, widget=forms.HiddenInput
+    )
     since = forms.DateField(
         required=False, label="From", widget=forms.DateInput(attrs={"type": "date"})
     )
     until = forms.DateField(
         required=False, label="To", widget=forms.DateInput(attrs={"type": "date"})
     )
-    page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    page = forms.IntegerField(
+        required=False, min_value=1, max_value=LAST_PAGE, widget=forms.HiddenInput
+    )
 
 
 class QuickStoryForm(StoryForm):

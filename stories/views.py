@@ -164,7 +164,8 @@ def story_hear_too(request: HtmxHttpRequest, story_id: int) -> HttpResponse:
 @require_GET
 def tag_suggestions(request: HttpRequest) -> HttpResponse:
     """<option>s completing the last tag typed in a comma-separated tags input."""
-    typed = str(next(iter(request.GET.values()), ""))[:500]
+    # PostgreSQL refuses NUL characters in a query, so a forged one must not reach it.
+    typed = str(next(iter(request.GET.values()), ""))[:500].replace("\x00", "")
     done, _, last = typed.rpartition(",")
     prefix = f"{done.strip()}, " if done.strip() else ""
     names: list[str] = []

@@ -1,0 +1,269 @@
+"""Who sees what: private stories stay unknown, only authors and admins change stories, and a walk
+over every URL in the project checks each persona gets the status it should."""
+
+from urllib.parse import quote
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from stories.models import Story, Visibility
+from tests.conftest import client_for
+from tests.factories import StoryFactory
+from tests.url_walk import Route, has_no_row, project_routes, story_to_walk, url_for
+
+pytestmark = pytest.mark.django_db
+
+PERSONAS = ["anonymous", "alice", "bob", "hugo", "lena", "ada"]
+OUTSIDERS = ["bob", "hugo", "lena"]
+
+
+def persona_client(request: pytest.FixtureRequest, persona: str) -> Client:
+    if persona == "anonymous":
+        return Client()
+    return client_for(request.getfixturevalue(persona))
+
+
+# --- Private stories ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def private_story(alice):
+    return StoryFactory(
+        author=alice,
+        title="Private: the onboarding call went badly",
+        body="Nobody else should read about zebrafish.",
+        visibility=Visibility.PRIVATE,
+    )
+
+
+@pytest.mark.parametrize("persona", OUTSIDERS)
+def test_it_hides_a_private_story_from_everyone_but_its_author_and_admins(
+    request, persona, private_story
+):
+    client = persona_client(request, persona)
+    pk = private_story.pk
+
+    assert private_story.title not in client.get(reverse("stories:list")).text
+    assert private_story.title not in client.get(reverse("stories:list"), {"q": "onboarding"}).text
+    assert private_story.title not in client.get(reverse("stories:list"), {"q": "zebrafish"}).text
+    assert private_story.title not in client.get(reverse("home")).text
+    assert client.get(reverse("stories:detail", args=[pk])).status_code == 404
+    assert client.get(reverse("stories:edit", args=[pk])).status_code == 404
+    assert client.get(reverse("stories:delete", args=[pk])).status_code == 404
+    assert client.post(reverse("stories:delete", args=[pk])).status_code == 404
+    assert client.post(reverse("stories:hear_too", args=[pk])).status_code == 404
+    assert Story.objects.filter(pk=pk).exists()
+    assert not private_story.reactions.exists()
+
+
+@pytest.mark.parametrize("persona", ["alice", "ada"])
+def test_it_shows_a_private_story_to_its_author_and_admins(request, persona, private_story):
+    client = persona_client(request, persona)
+    pk = private_story.pk
+
+    assert private_story.title in client.get(reverse("stories:list")).text
+    assert private_story.title in client.get(reverse("stories:list"), {"q": "zebrafish"}).text
+    assert client.get(reverse("stories:detail", args=[pk])).status_code == 200
+    assert client.get(reverse("stories:edit", args=[pk])).status_code == 200
+    assert client.get(reverse("stories:delete", args=[pk])).status_code == 200
+    assert client.post(reverse("stories:hear_too", args=[pk])).status_code == 302
+    assert private_story.reactions.count() == 1
+
+
+def test_it_lets_nobody_signed_out_see_a_private_story(private_story):
+    response = Client().get(reverse("stories:detail", args=[private_story.pk]))
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+@pytest.mark.parametrize("persona", OUTSIDERS)
+def test_it_refuses_to_let_others_edit_or_delete_a_company_story(request, persona, alice):
+    story = StoryFactory(author=alice, title="Checkout is slow on Fridays")
+    client = persona_client(request, persona)
+    edit = reverse("stories:edit", args=[story.pk])
+    delete = reverse("stories:delete", args=[story.pk])
+
+    assert client.get(reverse("stories:detail", args=[story.pk])).status_code == 200
+    assert client.get(edit).status_code == 404
+    response = client.post(
+        edit,
+        {
+            "title": "Defaced",
+            "sentiment": "success",
+            "channel": "call",
+            "happened_on": "2025-01-02",
+            "visibility": "company",
+        },
+    )
+    assert response.status_code == 404
+    assert client.get(delete).status_code == 404
+    assert client.post(delete).status_code == 404
+    story.refresh_from_db()
+    assert story.title == "Checkout is slow on Fridays"
+
+
+def test_it_explains_refusals_in_plain_words(bob_client, private_story):
+    missing = bob_client.get(reverse("stories:detail", args=[private_story.pk]))
+    forbidden = bob_client.get(reverse("invite"))
+
+    assert missing.status_code == 404
+    assert "Nothing here" in missing.text
+    assert private_story.title not in missing.text
+    assert forbidden.status_code == 403
+    assert "You cannot do that here" in forbidden.text
+
+
+def test_it_lets_an_admin_delete_anyones_story(ada_client, alice):
+    story = StoryFactory(author=alice)
+
+    response = ada_client.post(reverse("stories:delete", args=[story.pk]))
+
+    assert response.status_code == 302
+    assert not Story.objects.filter(pk=story.pk).exists()
+
+
+# --- Every URL, every persona ------------------------------------------------------------------
+
+SIGN_IN = "redirected to sign in"
+ADMIN_SIGN_IN = "redirected to the admin's sign in"
+ANY_SIGN_IN = "redirected to either sign-in page"
+STORY_PAGE = "redirected to the story's page"
+
+
+def everyone(status: int | str, anonymous: int | str = SIGN_IN) -> dict[str, int | str]:
+    return {"anonymous": anonymous} | dict.fromkeys(PERSONAS[1:], status)
+
+
+def author_and_admins(status: int, others: int) -> dict[str, int | str]:
+    return everyone(others) | {"alice": status, "ada": status}
+
+
+def admins_only(status: int, others: int) -> dict[str, int | str]:
+    return everyone(others) | {"ada": status}
+
+
+# The story in the walk is alice's and company-wide. A new URL fails the walk until it is added
+# here, so that every page says who may reach it. "/" means a redirect to the home page.
+EXPECTED: dict[str, dict[str, int | str]] = {
+    "home": everyone(200),
+    "healthz": everyone(200, anonymous=200),
+    "stories:list": everyone(200),
+    "stories:create": everyone(200),
+    "stories:tag_suggestions": everyone(200),
+    "stories:detail": everyone(200),
+    "stories:edit": author_and_admins(200, others=404),
+    "stories:delete": author_and_admins(200, others=404),
+    "stories:hear_too": everyone(405),  # POST only
+    "login": everyone("/", anonymous=200),
+    "signup": everyone(200, anonymous=200),
+    "invite": admins_only(200, others=403),
+    "profile": everyone(200),
+    "logout": everyone(405),  # POST only
+    "password_change": everyone(200),
+    "password_change_done": everyone(200),
+    "password_reset": everyone(200, anonymous=200),
+    "password_reset_done": everyone(200, anonymous=200),
+    "password_reset_confirm": everyone(200, anonymous=200),
+    "password_reset_complete": everyone(200, anonymous=200),
+}
+
+# The admin is one rule: only admins get in, everyone else is sent to sign in. These are the
+# admin pages whose status for an admin is not a plain 200.
+ADMIN_EXCEPTIONS: dict[str, dict[str, int | str]] = {
+    "admin:login": everyone("/admin/", anonymous=200) | dict.fromkeys([*OUTSIDERS, "alice"], 200),
+    "admin:logout": everyone("/admin/", anonymous=ADMIN_SIGN_IN) | {"ada": 405},
+    "admin:autocomplete": {"ada": 403},  # needs the asking field in its query string
+    "admin:view_on_site": {"ada": STORY_PAGE},
+    # django-axes keeps its records read-only.
+    "admin:axes_accessattempt_add": {"ada": 403},
+    "admin:axes_accesslog_add": {"ada": 403},
+    "admin:axes_accessfailurelog_add": {"ada": 403},
+}
+
+
+def admin_expectation(route: Route, persona: str) -> int | str:
+    assert route.name is not None
+    exceptions = ADMIN_EXCEPTIONS.get(route.name, {})
+    if persona in exceptions:
+        return exceptions[persona]
+    if persona == "anonymous":
+        return ANY_SIGN_IN
+    if persona != "ada":
+        return ADMIN_SIGN_IN
+    return "/admin/" if has_no_row(route) else 200
+
+
+def check(response, path: str, expected: int | str, story: Story) -> str | None:
+    """None when the response is what was expected, otherwise what went wrong."""
+    location = response.get("Location", "")
+    if expected == STORY_PAGE:
+        expected = f"http://testserver{story.get_absolute_url()}"
+    sign_in = f"{reverse('login')}?next={quote(path)}"
+    admin_sign_in = f"{reverse('admin:login')}?next={quote(path)}"
+    if expected == SIGN_IN:
+        ok = response.status_code == 302 and location == sign_in
+    elif expected == ADMIN_SIGN_IN:
+        ok = response.status_code == 302 and location == admin_sign_in
+    elif expected == ANY_SIGN_IN:
+        ok = response.status_code == 302 and location in {sign_in, admin_sign_in}
+    elif isinstance(expected, str):
+        ok = response.status_code == 302 and location == expected
+    else:
+        ok = response.status_code == expected
+    if ok:
+        return None
+    return f"{path}: expected {expected}, got {response.status_code} {location}".strip()
+
+
+@pytest.fixture
+def walk_story(alice, bob):
+    return story_to_walk(alice, bob)
+
+
+def test_it_has_an_expectation_for_every_url_in_the_project():
+    routes = project_routes()
+    unnamed = [route.route for route in routes if route.name is None]
+    named = {route.name for route in routes if route.name and not route.is_admin}
+
+    # Django's admin adds one catch-all and one redirect per model, unnamed; nothing else may.
+    assert [pattern for pattern in unnamed if not pattern.startswith("admin/")] == []
+    assert named - EXPECTED.keys() == set(), "Add the new URL names to EXPECTED."
+    assert EXPECTED.keys() - named == set(), "Remove URL names that no longer exist from EXPECTED."
+    assert all(set(by_persona) == set(PERSONAS) for by_persona in EXPECTED.values())
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_it_gives_each_persona_the_expected_status_on_every_url(request, persona, walk_story):
+    client = persona_client(request, persona)
+    problems = []
+    for route in project_routes():
+        if route.name is None:
+            continue
+        if route.is_admin:
+            expected = admin_expectation(route, persona)
+        elif route.name in EXPECTED:
+            expected = EXPECTED[route.name][persona]
+        else:
+            problems.append(f"{route.name}: say who may reach it in EXPECTED")
+            continue
+        path = url_for(route, walk_story)
+        problem = check(client.get(path), path, expected, walk_story)
+        if problem:
+            problems.append(f"{route.name} as {persona}: {problem}")
+
+    assert problems == []
+
+
+def test_it_walks_the_admin_pages_too(walk_story):
+    admin_routes = [route for route in project_routes() if route.is_admin]
+    names = {route.name for route in admin_routes}
+
+    assert {"admin:index", "admin:stories_story_change", "admin:auth_user_change"} <= names
+    # The walk's story fills the pages of every model the stories and people apps register.
+    assert [
+        route.name
+        for route in admin_routes
+        if has_no_row(route) and route.name.startswith(("admin:stories_", "admin:people_"))
+    ] == []

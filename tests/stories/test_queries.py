@@ -1,0 +1,97 @@
+"""Every page keeps a constant number of SQL queries as data grows: 1 story or 50, same count."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import ReactionFactory, StoryFactory
+
+pytestmark = pytest.mark.django_db
+
+SIZES = [1, 50]
+
+# A signed-in page costs: session, person, two permission reads (is this an admin?), the stories,
+# their tags, which of them the person hears too, and the person's profile for the header.
+
+
+@pytest.fixture
+def stories(request, alice, bob):
+    """The given number of stories by bob, each with 2 tags and a reaction from alice."""
+    made = [
+        StoryFactory(author=bob, title=f"Refund took too long, case {n}", tags=["refunds", "speed"])
+        for n in range(request.param)
+    ]
+    for story in made:
+        ReactionFactory(story=story, person=alice)
+    return made
+
+
+def filtered_query(bob) -> dict[str, object]:
+    today = datetime.date.today()
+    return {
+        "kind": "insight",
+        "sentiment": "frustration",
+        "channel": "call",
+        "tag": "refunds",
+        "author": bob.pk,
+        "since": today - datetime.timedelta(days=7),
+        "until": today,
+    }
+
+
+@pytest.mark.parametrize("stories", SIZES, indirect=True)
+def test_it_lists_stories_in_constant_queries(alice_client, django_assert_num_queries, stories):
+    with django_assert_num_queries(8):
+        response = alice_client.get(reverse("stories:list"))
+
+    assert response.status_code == 200
+    assert len(response.context["stories"]) == min(len(stories), 25)
+
+
+@pytest.mark.parametrize("stories", SIZES, indirect=True)
+def test_it_searches_in_constant_queries(alice_client, django_assert_num_queries, stories):
+    with django_assert_num_queries(8):
+        response = alice_client.get(reverse("stories:list"), {"q": "refund"})
+
+    assert response.status_code == 200
+    assert len(response.context["stories"]) == min(len(stories), 25)
+
+
+@pytest.mark.parametrize("stories", SIZES, indirect=True)
+def test_it_filters_in_constant_queries(alice_client, bob, django_assert_num_queries, stories):
+    with django_assert_num_queries(9):  # one more: the author named in the filter
+        response = alice_client.get(reverse("stories:list"), filtered_query(bob))
+
+    assert response.status_code == 200
+    assert len(response.context["stories"]) == min(len(stories), 25)
+
+
+@pytest.mark.parametrize("stories", SIZES, indirect=True)
+def test_it_serves_the_htmx_results_in_constant_queries(
+    alice_client, django_assert_num_queries, stories
+):
+    with django_assert_num_queries(7):
+        response = alice_client.get(
+            reverse("stories:list"), {"q": "refund"}, headers={"HX-Request": "true"}
+        )
+
+    assert response.status_code == 200
+    assert "<html" not in response.text
+
+
+@pytest.mark.parametrize("stories", SIZES, indirect=True)
+def test_it_shows_a_story_in_constant_queries(alice_client, django_assert_num_queries, stories):
+    with django_assert_num_queries(8):
+        response = alice_client.get(stories[-1].get_absolute_url())
+
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("stories", SIZES, indirect=True)
+def test_it_shows_home_in_constant_queries(alice_client, django_assert_num_queries, stories):
+    with django_assert_num_queries(10):
+        response = alice_client.get(reverse("home"))
+
+    assert response.status_code == 200
+    assert len(response.context["recent"]) == min(len(stories), 10)

@@ -1,0 +1,119 @@
+"""Every HTML page is sent with a Content-Security-Policy that allows scripts only from this site or
+with the page's own nonce, never 'unsafe-inline'; any inline script carries that nonce."""
+
+import re
+from html.parser import HTMLParser
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from tests.conftest import client_for
+from tests.url_walk import project_routes, story_to_walk, url_for
+
+pytestmark = pytest.mark.django_db
+
+PERSONAS = ["anonymous", "alice", "bob", "hugo", "lena", "ada"]
+
+
+class Scripts(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.inline_nonces: list[str | None] = []
+        self.all_nonces: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag != "script":
+            return
+        values = dict(attrs)
+        if values.get("nonce"):
+            self.all_nonces.append(str(values["nonce"]))
+        if "src" not in values and values.get("type") != "application/json":
+            self.inline_nonces.append(values.get("nonce"))
+
+
+def script_policy(response) -> list[str]:
+    header = response.get("Content-Security-Policy")
+    assert header, "no Content-Security-Policy header"
+    directives = dict(
+        [*part.strip().split(" ", 1), ""][:2] for part in header.split(";") if part.strip()
+    )
+    assert "script-src" in directives, header
+    return directives["script-src"].split()
+
+
+def csp_problems(response, path: str) -> list[str]:
+    problems = []
+    sources = script_policy(response)
+    nonces = [re.fullmatch(r"'nonce-(.+)'", source) for source in sources]
+    nonce = next((match.group(1) for match in nonces if match), None)
+    if nonce is None:
+        problems.append(f"{path}: script-src has no nonce: {sources}")
+    if "'unsafe-inline'" in sources or "'unsafe-eval'" in sources:
+        problems.append(f"{path}: script-src allows unsafe scripts: {sources}")
+    scripts = Scripts()
+    scripts.feed(response.text)
+    if any(found != nonce for found in scripts.inline_nonces):
+        problems.append(f"{path}: an inline script lacks the nonce {nonce}")
+    if any(found != nonce for found in scripts.all_nonces):
+        problems.append(f"{path}: a script carries a nonce that is not the header's")
+    return problems
+
+
+def is_html_page(response) -> bool:
+    return response["Content-Type"].startswith("text/html") and "<html" in response.text
+
+
+@pytest.fixture
+def story(alice, bob):
+    return story_to_walk(alice, bob)
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_it_sends_a_nonce_policy_with_every_html_page(request, persona, story):
+    client = Client() if persona == "anonymous" else client_for(request.getfixturevalue(persona))
+    pages = 0
+    problems = []
+    for route in project_routes():
+        if route.name is None:
+            continue
+        path = url_for(route, story)
+        response = client.get(path)
+        if is_html_page(response):
+            pages += 1
+            problems += csp_problems(response, path)
+
+    assert problems == []
+    assert pages >= 5
+
+
+def test_it_uses_a_fresh_nonce_for_every_response(alice_client):
+    first = script_policy(alice_client.get(reverse("home")))
+    second = script_policy(alice_client.get(reverse("home")))
+
+    assert first != second
+
+
+def test_it_sends_the_policy_with_pages_showing_form_errors(alice_client):
+    response = alice_client.post(reverse("stories:create"), {"title": "", "sentiment": "nope"})
+
+    assert response.status_code == 200
+    assert csp_problems(response, "stories:create with errors") == []
+
+
+def test_it_loads_htmx_from_this_site_with_the_nonce(alice_client):
+    response = alice_client.get(reverse("home"))
+    sources = re.findall(r'<script[^>]*src="([^"]+)"', response.text)
+
+    assert sources
+    assert all(source.startswith("/static/") for source in sources)
+    assert any("htmx" in source for source in sources)
+
+
+def test_it_forbids_framing_and_sniffing(alice_client):
+    response = alice_client.get(reverse("home"))
+
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert "frame-ancestors 'none'" in response["Content-Security-Policy"]
+    assert "object-src 'none'" in response["Content-Security-Policy"]

@@ -1,0 +1,109 @@
+"""Every named URL in the project, with its arguments filled in, for tests that visit them all."""
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.contrib import admin
+from django.contrib.contenttypes.models import ContentType
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from stories.models import Story
+from tests.factories import ReactionFactory, StoryFactory
+
+
+@dataclass(frozen=True)
+class Route:
+    name: str | None
+    pattern: URLPattern
+    route: str  # the whole path pattern, as in "stories/<int:story_id>/"
+
+    @property
+    def is_admin(self) -> bool:
+        return bool(self.name and self.name.startswith("admin:"))
+
+    @property
+    def arguments(self) -> list[str]:
+        return list(self.pattern.pattern.regex.groupindex)
+
+
+def walk(
+    patterns: list[URLPattern | URLResolver], namespace: str = "", prefix: str = ""
+) -> Iterator[Route]:
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            inner = ":".join(part for part in (namespace, entry.namespace) if part)
+            yield from walk(entry.url_patterns, inner, prefix + str(entry.pattern))
+        else:
+            name = f"{namespace}:{entry.name}" if namespace and entry.name else entry.name
+            yield Route(name, entry, prefix + str(entry.pattern))
+
+
+def project_routes() -> list[Route]:
+    """Each named route once (the people app's sign-in shadows django.contrib.auth's)."""
+    seen: dict[str | None, Route] = {}
+    unnamed: list[Route] = []
+    for route in walk(get_resolver().url_patterns):
+        if route.name is None:
+            unnamed.append(route)
+        else:
+            seen.setdefault(route.name, route)
+    return [*seen.values(), *unnamed]
+
+
+# An id no row has: the admin answers it with "doesn't exist" and a redirect to its index.
+NO_ROW = 0
+
+
+def admin_object_id(name: str) -> int:
+    """The first row of the model behind an admin URL such as admin:stories_story_change."""
+    for model in admin.site._registry:
+        prefix = f"admin:{model._meta.app_label}_{model._meta.model_name}_"
+        if name.startswith(prefix):
+            pk = model._default_manager.order_by("pk").values_list("pk", flat=True).first()
+            return NO_ROW if pk is None else int(pk)
+    raise AssertionError(f"No admin model behind {name}.")
+
+
+def has_no_row(route: Route) -> bool:
+    """An admin page about one object whose model has no rows in this test."""
+    assert route.name is not None
+    return (
+        route.is_admin
+        and route.name != "admin:view_on_site"
+        and bool({"object_id", "id"} & set(route.arguments))
+        and admin_object_id(route.name) == NO_ROW
+    )
+
+
+def url_for(route: Route, story: Story) -> str:
+    """The route's path, arguments filled with a real story (or the admin model's first row)."""
+    assert route.name is not None
+    values: dict[str, object] = {
+        "story_id": story.pk,
+        "uidb64": "MQ",
+        "token": "not-a-token",
+        "app_label": "stories",
+        "content_type_id": ContentType.objects.get_for_model(Story).pk,
+    }
+    kwargs: dict[str, object] = {}
+    for argument in route.arguments:
+        if argument == "object_id" and route.name == "admin:view_on_site":
+            kwargs[argument] = story.pk
+        elif argument in {"object_id", "id"}:
+            kwargs[argument] = admin_object_id(route.name)
+        else:
+            assert argument in values, f"Teach tests/url_walk.py a value for <{argument}>."
+            kwargs[argument] = values[argument]
+    return reverse(route.name, kwargs=kwargs)
+
+
+def story_to_walk(author, reactor) -> Story:
+    """A company story with a tag and a reaction, plus sign-in records, so admin pages have rows."""
+    story = StoryFactory(author=author, tags=["checkout"], body="**Bold** words")
+    ReactionFactory(story=story, person=reactor)
+    attempt = {"username": reactor.username, "ip_address": "10.0.0.1", "user_agent": "walk"}
+    AccessAttempt.objects.create(**attempt, get_data="", post_data="", failures_since_start=1)
+    AccessFailureLog.objects.create(**attempt)
+    AccessLog.objects.create(**attempt)
+    return story
