@@ -93,6 +93,10 @@ class StoryForm(forms.ModelForm[Story]):
                 "invalid_choice": "Choose success, frustration or idea.",
             },
             "channel": {"invalid_choice": "Choose one of the listed channels."},
+            "body": {
+                "max_length": "Keep the detail to at most %(limit_value)d characters "
+                "(this has %(show_value)d): trim it or link to the full text."
+            },
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

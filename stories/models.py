@@ -16,6 +16,8 @@ from insightboard.people.roles import is_admin
 TITLE_MAX_LENGTH = 500
 BODY_MAX_LENGTH = 20_000
 TAG_MAX_LENGTH = 50
+# Search ranks the newest this many matches (20 pages), which keeps common words fast.
+RANKED_MATCHES = 500
 
 
 class Kind(models.TextChoices):
@@ -78,8 +80,14 @@ class StoryQuerySet(models.QuerySet["Story"]):
         """Stories matching a search, best first: a title match ranks above a body match."""
         if connection.vendor == "postgresql":
             query = SearchQuery(text, config="english", search_type="websearch")
-            return (
+            # Ranking every match of a common word is a scan; rank only the newest matches.
+            newest = (
                 self.filter(search_vector=query)
+                .order_by("-created_at", "-id")
+                .values("pk")[:RANKED_MATCHES]
+            )
+            return (
+                self.filter(pk__in=newest)
                 .annotate(rank=SearchRank(F("search_vector"), query))
                 .order_by("-rank", "-created_at", "-id")
             )
@@ -141,6 +149,8 @@ class Story(models.Model):
             models.Index(fields=["-created_at", "-id"], name="story_newest"),
             models.Index(fields=["visibility", "-created_at"], name="story_visible_newest"),
             models.Index(fields=["happened_on"], name="story_happened_on"),
+            # The home page's "this week" counts read this index alone.
+            models.Index(fields=["happened_on", "sentiment"], name="story_week_counts"),
         ]
 
     def __str__(self) -> str:
