@@ -101,7 +101,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # and the test database is a file so that threads in tests share it as processes would.
     DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
     test_file = env_str("INSIGHTBOARD_TEST_DATABASE") or f"test-{os.getpid()}"
-    DATABASES["default"]["TEST"] = {"NAME": str(Path(tempfile.gettempdir()) / f"{test_file}.sqlite3")}
+    DATABASES["default"]["TEST"] = {
+        "NAME": str(Path(tempfile.gettempdir()) / f"{test_file}.sqlite3")
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Background work --------------------------------------------------------------------------

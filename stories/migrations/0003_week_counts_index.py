@@ -5,15 +5,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('stories', '0002_search'),
+        ("stories", "0002_search"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='story',
-            index=models.Index(fields=['happened_on', 'sentiment'], name='story_week_counts'),
+            model_name="story",
+            index=models.Index(fields=["happened_on", "sentiment"], name="story_week_counts"),
         ),
     ]
