@@ -57,18 +57,10 @@ migrations-check: $(VENV)/.dev
 check: lint typecheck templates migrations-check test
 
 # Benchmarks need PostgreSQL at production volume, in a database of their own that is created
-# (and seeded) on first use and kept for the next run.
+# (migrated and seeded) by the command on first use and kept for the next run.
 bench: export DJANGO_DEBUG ?= true
 bench: export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/insightboard_bench
 bench: $(VENV)/.dev
-	@$(BIN)/python -c 'import os, dj_database_url, psycopg; from psycopg import sql; \
-	db = dj_database_url.parse(os.environ["DATABASE_URL"]); \
-	pg = db["ENGINE"] == "django.db.backends.postgresql"; \
-	server = pg and psycopg.connect(dbname="postgres", host=db["HOST"] or None, port=db["PORT"] or None, user=db["USER"] or None, password=db["PASSWORD"] or None, autocommit=True); \
-	missing = pg and not server.execute("SELECT 1 FROM pg_database WHERE datname = %s", [db["NAME"]]).fetchone(); \
-	missing and print("Creating the benchmark database", db["NAME"]); \
-	missing and server.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(db["NAME"])))'
-	$(BIN)/python manage.py migrate --no-input --verbosity 0
 	$(BIN)/python manage.py bench
 
 worker: $(VENV)/.runtime

@@ -33,7 +33,7 @@ def editable_story(request: HttpRequest, story_id: int) -> Story:
 
 def filtered_stories(request: HttpRequest, filters: dict[str, Any]) -> StoryQuerySet:
     stories = Story.objects.visible_to(request.user)
-    exact = {
+    lookups = {
         "kind": "kind",
         "sentiment": "sentiment",
         "channel": "channel",
@@ -43,7 +43,7 @@ def filtered_stories(request: HttpRequest, filters: dict[str, Any]) -> StoryQuer
         "until": "happened_on__lte",
     }
     stories = stories.filter(
-        **{exact[name]: value for name, value in filters.items() if name in exact}
+        **{lookups[name]: value for name, value in filters.items() if name in lookups}
     )
     if filters.get("q"):
         stories = stories.matching(filters["q"])

@@ -13,8 +13,10 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+import psycopg
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
@@ -22,6 +24,7 @@ from django.shortcuts import render
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, include, path
+from psycopg import sql
 
 from stories.management.commands.seed_demo import DEMO_DOMAIN, PEOPLE, seed_stories
 from stories.models import Reaction, Sentiment, Story
@@ -38,8 +41,19 @@ HOW_TO_RUN = (
     "The benchmark needs PostgreSQL, at the volume production will have. Run `make bench`: it "
     "uses postgres://postgres@127.0.0.1:5432/insightboard_bench (created and migrated on first "
     "use), or set DATABASE_URL to a PostgreSQL database of its own and run "
-    "`python manage.py migrate && python manage.py bench`."
+    "`python manage.py bench`."
 )
+
+
+def create_database_if_missing() -> None:
+    """The benchmark keeps a PostgreSQL database of its own: make it on first use."""
+    params = connection.get_connection_params()
+    name = params.pop("dbname")
+    with psycopg.connect(**{**params, "dbname": "postgres"}, autocommit=True) as server:
+        if server.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            return
+        print(f"Creating the benchmark database {name}")
+        server.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 
 def bare_page(request: HttpRequest) -> HttpResponse:
@@ -114,6 +128,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, stories: int, runs: int, warm_ups: int, **options: Any) -> None:
         if connection.vendor != "postgresql":
             raise CommandError(f"{HOW_TO_RUN}\n(DATABASE_URL points at {connection.vendor}.)")
+        create_database_if_missing()
+        call_command("migrate", interactive=False, verbosity=0)
         if runs < 1:
             raise CommandError("--runs must be at least 1.")
         outsiders = get_user_model().objects.exclude(username__endswith=f"@{DEMO_DOMAIN}")
