@@ -47,6 +47,9 @@ class MeetingSeries(models.Model):
     cadence = models.PositiveSmallIntegerField(choices=Cadence, default=Cadence.WEEKLY)
     weekday = models.PositiveSmallIntegerField(choices=Weekday)
     starts_at = models.TimeField("time", help_text="In the company's time zone.")
+    first_day = models.DateField(
+        "starting from", help_text="The first meeting is on the first matching weekday from here."
+    )
     focus_tags = models.ManyToManyField(Tag, blank=True, related_name="focused_series")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -59,6 +62,43 @@ class MeetingSeries(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def first_slot(self) -> datetime.datetime:
+        days_ahead = (self.weekday - self.first_day.weekday()) % 7
+        day = self.first_day + datetime.timedelta(days=days_ahead)
+        return timezone.make_aware(datetime.datetime.combine(day, self.starts_at))
+
+    def slots_after(self, moment: datetime.datetime, count: int) -> list[datetime.datetime]:
+        """The series' next meeting times after a moment, in the company's time zone."""
+        step = datetime.timedelta(weeks=self.cadence)
+        slot = self.first_slot()
+        if slot <= moment:
+            # Whole steps to the last slot at or before the moment, then one more.
+            slot += step * ((moment - slot) // step + 1)
+        slots = []
+        for _ in range(count):
+            # Re-localise each slot so the wall-clock time survives daylight-saving changes.
+            slots.append(
+                timezone.make_aware(
+                    datetime.datetime.combine(timezone.localtime(slot).date(), self.starts_at)
+                )
+            )
+            slot += step
+        return slots
+
+
+class MeetingQuerySet(models.QuerySet["Meeting"]):
+    def visible_to(self, user: User | AnonymousUser) -> Self:
+        """Meetings of the series a person hosts or attends, and one-offs they created."""
+        if is_admin(user):
+            return self
+        if not user.is_authenticated:
+            return self.none()
+        series = MeetingSeries.objects.visible_to(user).values("pk")
+        return self.filter(Q(series__in=series) | Q(series=None, created_by=user))
+
+    def upcoming(self) -> Self:
+        return self.filter(starts_at__gte=timezone.now()).order_by("starts_at")
+
 
 class Meeting(models.Model):
     """One occurrence of a series, or a one-off meeting."""
@@ -68,8 +108,31 @@ class Meeting(models.Model):
     )
     title = models.CharField(max_length=120)
     starts_at = models.DateTimeField()
+    # Hosts a one-off meeting; a series' occurrences are hosted by the series' hosts.
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="created_meetings",
+    )
     takeaway = models.CharField("what it means for us", max_length=300, blank=True)
     resonated_with = models.PositiveIntegerField("people it resonated with", default=0)
+    # Practice 2: whose turn it is to share their own experience as a customer, and their story.
+    empathy_sharer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="empathy_turns",
+    )
+    empathy_story = models.ForeignKey(
+        Story, on_delete=models.SET_NULL, null=True, blank=True, related_name="empathy_meetings"
+    )
+    # Claimed by a conditional UPDATE, so the pre-brief goes out once whoever runs the job.
+    prebrief_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = MeetingQuerySet.as_manager()
 
     class Meta:
         ordering = ["starts_at"]
@@ -95,6 +158,7 @@ class Opener(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     kept_at = models.DateTimeField(auto_now_add=True)
+    author_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         constraints = [
@@ -114,23 +178,11 @@ class ActionItem(models.Model):
     )
     due_on = models.DateField(null=True, blank=True)
     done = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    author_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["done", "due_on"]
 
     def __str__(self) -> str:
         return self.text
-
-
-def next_occurrence(series: MeetingSeries, after: datetime.datetime) -> datetime.datetime:
-    """The first slot of the series strictly after a moment, in the company's time zone."""
-    local = timezone.localtime(after)
-    days_ahead = (series.weekday - local.weekday()) % 7
-    candidate = timezone.make_aware(
-        datetime.datetime.combine(
-            local.date() + datetime.timedelta(days=days_ahead), series.starts_at
-        )
-    )
-    if candidate <= after:
-        candidate += datetime.timedelta(weeks=1)
-    return candidate

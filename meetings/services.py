@@ -7,10 +7,10 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, Max, OuterRef, Q
 from django.utils import timezone
 
-from meetings.models import Meeting, Opener
+from meetings.models import Meeting, MeetingSeries, Opener
 from stories.models import Kind, Sentiment, Story, StoryQuerySet
 
 # How many fresh stories each widening step looks at, newest first (an index walk, not a sort
@@ -164,3 +164,50 @@ def opener_keep(*, meeting: Meeting, story_id: int, person: User, reason: str = 
             raise OpenerError(
                 "That story already opened a meeting in this series; pull another one."
             ) from None
+
+
+def series_members(series: MeetingSeries) -> list[User]:
+    return list(
+        User.objects.filter(Q(hosted_series=series) | Q(attended_series=series))
+        .distinct()
+        .order_by("pk")
+    )
+
+
+def next_empathy_sharer(series: MeetingSeries) -> User | None:
+    """Whoever shared longest ago (never, first) shares next; ties go to the longest member."""
+    members = series_members(series)
+    last_turns = dict(
+        Meeting.objects.filter(series=series, empathy_sharer__in=members)
+        .values("empathy_sharer")
+        .annotate(last=Max("starts_at"))
+        .values_list("empathy_sharer", "last")
+    )
+    never = datetime.datetime.min.replace(tzinfo=datetime.UTC)
+    return min(
+        members, key=lambda person: (last_turns.get(person.pk, never), person.pk), default=None
+    )
+
+
+def series_upcoming_meetings(*, series: MeetingSeries, count: int = 2) -> list[Meeting]:
+    """The series' next occurrences, created on first need with the next empathy sharer each."""
+    meetings = []
+    for slot in series.slots_after(timezone.now(), count):
+        with transaction.atomic():
+            meeting = (
+                Meeting.objects.select_for_update().filter(series=series, starts_at=slot).first()
+            )
+            if meeting is None:
+                try:
+                    with transaction.atomic():
+                        meeting = Meeting.objects.create(
+                            series=series,
+                            title=series.name,
+                            starts_at=slot,
+                            empathy_sharer=next_empathy_sharer(series),
+                        )
+                except IntegrityError:
+                    # Another request created this occurrence a moment ago: use theirs.
+                    meeting = Meeting.objects.get(series=series, starts_at=slot)
+        meetings.append(meeting)
+    return meetings

@@ -15,6 +15,7 @@ class SeriesFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Weekly sync {n}")
     weekday = Weekday.MONDAY
     starts_at = datetime.time(9, 30)
+    first_day = factory.LazyFunction(timezone.localdate)
 
     @factory.post_generation
     def hosts(self, create, people, **kwargs):
