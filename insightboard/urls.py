@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", healthz, name="healthz"),
     path("stories/", include("stories.urls")),
+    path("meetings/", include("meetings.urls")),
     path("accounts/", include("insightboard.people.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),

@@ -46,7 +46,8 @@ class MeetingSeries(models.Model):
     )
     cadence = models.PositiveSmallIntegerField(choices=Cadence, default=Cadence.WEEKLY)
     weekday = models.PositiveSmallIntegerField(choices=Weekday)
-    starts_at = models.TimeField("time", help_text="In the company's time zone.")
+    starts_at = models.TimeField("starts at", help_text="In the company's time zone.")
+    ends_at = models.TimeField("ends at")
     first_day = models.DateField(
         "starting from", help_text="The first meeting is on the first matching weekday from here."
     )
@@ -61,6 +62,12 @@ class MeetingSeries(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def duration(self) -> datetime.timedelta:
+        day = datetime.date(2000, 1, 3)
+        return datetime.datetime.combine(day, self.ends_at) - datetime.datetime.combine(
+            day, self.starts_at
+        )
 
     def first_slot(self) -> datetime.datetime:
         days_ahead = (self.weekday - self.first_day.weekday()) % 7
@@ -108,6 +115,7 @@ class Meeting(models.Model):
     )
     title = models.CharField(max_length=120)
     starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
     # Hosts a one-off meeting; a series' occurrences are hosted by the series' hosts.
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -4,14 +4,18 @@ import datetime
 import random
 from collections.abc import Collection
 from dataclasses import dataclass
+from typing import Any
 
-from django.contrib.auth.models import User
+from django.contrib.auth.models import AnonymousUser, User
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, Max, OuterRef, Q
 from django.utils import timezone
 
-from meetings.models import Meeting, MeetingSeries, Opener
+from insightboard.people.roles import is_admin
+from meetings.forms import ActionItemForm, OneOffMeetingForm, SeriesForm
+from meetings.models import ActionItem, Meeting, MeetingSeries, Opener
 from stories.models import Kind, Sentiment, Story, StoryQuerySet
+from stories.services import story_create, tags_for
 
 # How many fresh stories each widening step looks at, newest first (an index walk, not a sort
 # of the table), and how many of the best of them the pick is random among.
@@ -204,6 +208,7 @@ def series_upcoming_meetings(*, series: MeetingSeries, count: int = 2) -> list[M
                             series=series,
                             title=series.name,
                             starts_at=slot,
+                            ends_at=slot + series.duration(),
                             empathy_sharer=next_empathy_sharer(series),
                         )
                 except IntegrityError:
@@ -211,3 +216,55 @@ def series_upcoming_meetings(*, series: MeetingSeries, count: int = 2) -> list[M
                     meeting = Meeting.objects.get(series=series, starts_at=slot)
         meetings.append(meeting)
     return meetings
+
+
+def can_host(person: User | AnonymousUser, meeting: Meeting) -> bool:
+    """Hosts of the series (or whoever set up a one-off) and admins run the meeting."""
+    if is_admin(person):
+        return True
+    if not isinstance(person, User):
+        return False
+    if meeting.series_id is None:
+        return meeting.created_by_id == person.pk
+    return meeting.series.hosts.filter(pk=person.pk).exists()  # type: ignore[union-attr]
+
+
+@transaction.atomic
+def series_save(*, form: SeriesForm) -> MeetingSeries:
+    series = form.save(commit=False)
+    series.save()
+    form.save_m2m()
+    series.focus_tags.set(tags_for(form.cleaned_data["focus_tags"]))
+    return series
+
+
+def meeting_create_one_off(*, form: OneOffMeetingForm, person: User) -> Meeting:
+    meeting = form.save(commit=False)
+    meeting.created_by = person
+    meeting.save()
+    return meeting
+
+
+@transaction.atomic
+def action_create(*, meeting: Meeting, form: ActionItemForm) -> ActionItem:
+    opener = Opener.objects.get(meeting=meeting)
+    action = form.save(commit=False)
+    action.meeting = meeting
+    action.story_id = opener.story_id
+    action.save()
+    return action
+
+
+def action_toggle_done(*, action: ActionItem) -> ActionItem:
+    action.done = not action.done
+    action.save(update_fields=["done"])
+    return action
+
+
+@transaction.atomic
+def empathy_story_create(*, meeting: Meeting, person: User, fields: dict[str, Any]) -> Story:
+    """A shared experience becomes an empathy story, shown in the meeting after the opener."""
+    fields = dict(fields)
+    story = story_create(author=person, kind=Kind.EMPATHY, tags=fields.pop("tags"), **fields)
+    Meeting.objects.filter(pk=meeting.pk).update(empathy_story=story)
+    return story

@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.conftest import client_for
-from tests.url_walk import project_routes, story_to_walk, url_for
+from tests.url_walk import meeting_to_walk, project_routes, story_to_walk, url_for
 
 pytestmark = pytest.mark.django_db
 
@@ -65,8 +65,10 @@ def is_html_page(response) -> bool:
 
 
 @pytest.fixture
-def story(alice, bob):
-    return story_to_walk(alice, bob)
+def story(alice, bob, hugo):
+    walked = story_to_walk(alice, bob)
+    meeting_to_walk(walked, host=hugo, attendee=alice)
+    return walked
 
 
 @pytest.mark.parametrize("persona", PERSONAS)

@@ -8,6 +8,7 @@ from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from meetings.models import ActionItem, Meeting, MeetingSeries, Opener
 from stories.models import Story
 from tests.factories import ReactionFactory, StoryFactory
 
@@ -85,6 +86,9 @@ def url_for(route: Route, story: Story) -> str:
         "token": "not-a-token",
         "app_label": "stories",
         "content_type_id": ContentType.objects.get_for_model(Story).pk,
+        "meeting_id": Meeting.objects.order_by("pk").values_list("pk", flat=True).first(),
+        "series_id": MeetingSeries.objects.order_by("pk").values_list("pk", flat=True).first(),
+        "action_id": ActionItem.objects.order_by("pk").values_list("pk", flat=True).first(),
     }
     kwargs: dict[str, object] = {}
     for argument in route.arguments:
@@ -107,3 +111,15 @@ def story_to_walk(author, reactor) -> Story:
     AccessFailureLog.objects.create(**attempt)
     AccessLog.objects.create(**attempt)
     return story
+
+
+def meeting_to_walk(story: Story, *, host, attendee) -> Meeting:
+    """A weekly series hosted by one persona and attended by another, opened with the story."""
+    from tests.meetings.factories import MeetingFactory, SeriesFactory
+
+    series = SeriesFactory(hosts=[host])
+    series.attendees.set([attendee])
+    meeting = MeetingFactory(series=series, empathy_sharer=attendee)
+    Opener.objects.create(meeting=meeting, series=series, story=story, reason="walk", kept_by=host)
+    ActionItem.objects.create(meeting=meeting, story=story, text="Call them back", owner=host)
+    return meeting

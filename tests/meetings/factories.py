@@ -15,6 +15,7 @@ class SeriesFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Weekly sync {n}")
     weekday = Weekday.MONDAY
     starts_at = datetime.time(9, 30)
+    ends_at = datetime.time(10, 0)
     first_day = factory.LazyFunction(timezone.localdate)
 
     @factory.post_generation
@@ -30,3 +31,4 @@ class MeetingFactory(factory.django.DjangoModelFactory):
     series = factory.SubFactory(SeriesFactory)
     title = factory.LazyAttribute(lambda o: o.series.name if o.series else "One-off")
     starts_at = factory.Sequence(lambda n: timezone.now() + datetime.timedelta(days=7 * (n + 1)))
+    ends_at = factory.LazyAttribute(lambda o: o.starts_at + datetime.timedelta(minutes=30))

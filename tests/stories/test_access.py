@@ -10,7 +10,14 @@ from django.urls import reverse
 from stories.models import Story, Visibility
 from tests.conftest import client_for
 from tests.factories import StoryFactory
-from tests.url_walk import Route, has_no_row, project_routes, story_to_walk, url_for
+from tests.url_walk import (
+    Route,
+    has_no_row,
+    meeting_to_walk,
+    project_routes,
+    story_to_walk,
+    url_for,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -167,6 +174,19 @@ EXPECTED: dict[str, dict[str, int | str]] = {
     "password_reset_done": everyone(200, anonymous=200),
     "password_reset_confirm": everyone(200, anonymous=200),
     "password_reset_complete": everyone(200, anonymous=200),
+    # The walk's meeting: hugo hosts it, alice attends (and shares next), bob and lena do not.
+    "meetings:list": everyone(200),
+    "meetings:series_create": everyone(403) | {"hugo": 200, "ada": 200},
+    "meetings:series_edit": everyone(404) | {"hugo": 200, "ada": 200, "alice": 403},
+    "meetings:one_off_create": everyone(403) | {"hugo": 200, "ada": 200},
+    "meetings:detail": everyone(404) | {"hugo": 200, "ada": 200, "alice": 200},
+    "meetings:present": everyone(404) | {"hugo": 200, "ada": 200, "alice": 200},
+    "meetings:empathy": everyone(404) | {"hugo": 200, "ada": 200, "alice": 200},
+    "meetings:keep": everyone(405),  # POST only
+    "meetings:takeaway": everyone(405),  # POST only
+    "meetings:action_add": everyone(405),  # POST only
+    "meetings:action_toggle": everyone(405),  # POST only
+    "meetings:lineage": everyone(200),
 }
 
 # The admin is one rule: only admins get in, everyone else is sent to sign in. These are the
@@ -218,8 +238,10 @@ def check(response, path: str, expected: int | str, story: Story) -> str | None:
 
 
 @pytest.fixture
-def walk_story(alice, bob):
-    return story_to_walk(alice, bob)
+def walk_story(alice, bob, hugo):
+    story = story_to_walk(alice, bob)
+    meeting_to_walk(story, host=hugo, attendee=alice)
+    return story
 
 
 def test_it_has_an_expectation_for_every_url_in_the_project():

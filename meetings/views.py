@@ -1,0 +1,322 @@
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
+
+from insightboard.htmx import HtmxHttpRequest
+from insightboard.people.roles import HOST_PERMISSION, is_admin, signed_in
+from meetings import services
+from meetings.forms import (
+    ActionItemForm,
+    OneOffMeetingForm,
+    OpenerSearchForm,
+    SeriesForm,
+    TakeawayForm,
+)
+from meetings.models import ActionItem, Meeting, MeetingSeries, Opener
+from meetings.services import Candidate, OpenerError
+from stories.forms import StoryForm
+from stories.models import Story
+
+UPCOMING_PER_SERIES = 1
+SEEN_LIMIT = 200
+SEARCH_RESULTS = 10
+
+
+def may_create_meetings(request: HttpRequest) -> bool:
+    return request.user.has_perm(HOST_PERMISSION) or is_admin(request.user)
+
+
+def visible_meeting(request: HttpRequest, meeting_id: int) -> Meeting:
+    meetings = Meeting.objects.visible_to(request.user).select_related(
+        "series", "created_by__profile", "empathy_sharer__profile", "empathy_story"
+    )
+    return get_object_or_404(meetings, pk=meeting_id)
+
+
+def hosted_meeting(request: HttpRequest, meeting_id: int) -> Meeting:
+    meeting = visible_meeting(request, meeting_id)
+    if not services.can_host(request.user, meeting):
+        raise PermissionDenied("Only this meeting's hosts can do that.")
+    return meeting
+
+
+def seen_ids(raw: str) -> list[int]:
+    """Stories already shown in this pull ("Another one" skips them without burning them)."""
+    ids = [int(part) for part in raw.split(",") if part.strip().isdigit() and len(part) < 19]
+    return ids[-SEEN_LIMIT:]
+
+
+def fresh_story(meeting: Meeting, story_id: str) -> Story | None:
+    if not story_id.isdigit() or len(story_id) > 18:
+        return None
+    story: Story | None = (
+        services.fresh_stories(meeting, skip=())
+        .select_related("author__profile")
+        .prefetch_related("tags")
+        .filter(pk=int(story_id))
+        .first()
+    )
+    return story
+
+
+def candidate_for(request: HttpRequest, meeting: Meeting) -> tuple[Candidate | None, bool]:
+    """The opener on offer, and whether a pull was asked for (to say "nothing left")."""
+    offered = fresh_story(meeting, request.GET.get("offer", ""))
+    if offered is not None:
+        return Candidate(story=offered, score=0, reasons=("offered in your pre-brief",)), True
+    if "pull" not in request.GET:
+        return None, False
+    skip = seen_ids(request.GET.get("seen", ""))
+    return services.opener_pull(meeting=meeting, skip=skip), True
+
+
+@require_GET
+def meeting_list(request: HttpRequest) -> HttpResponse:
+    person = signed_in(request)
+    series_list = list(
+        MeetingSeries.objects.visible_to(person).prefetch_related("hosts__profile", "focus_tags")
+    )
+    for series in series_list:
+        services.series_upcoming_meetings(series=series, count=UPCOMING_PER_SERIES)
+    upcoming = list(
+        Meeting.objects.visible_to(person).upcoming().select_related("series", "opener__story")[:20]
+    )
+    context = {
+        "series_list": series_list,
+        "upcoming": upcoming,
+        "can_create": may_create_meetings(request),
+    }
+    return render(request, "meetings/meeting_list.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def series_form(request: HttpRequest, series_id: int | None = None) -> HttpResponse:
+    series = None
+    if series_id is not None:
+        series = get_object_or_404(MeetingSeries.objects.visible_to(request.user), pk=series_id)
+        if not (is_admin(request.user) or series.hosts.filter(pk=signed_in(request).pk).exists()):
+            raise PermissionDenied("Only this series' hosts can change it.")
+    elif not may_create_meetings(request):
+        raise PermissionDenied("Only hosts and admins can set up meetings.")
+    form = SeriesForm(request.POST or None, instance=series)
+    if request.method == "POST" and form.is_valid():
+        saved = services.series_save(form=form)
+        messages.success(request, f"Saved “{saved.name}”.")
+        first = services.series_upcoming_meetings(series=saved, count=1)
+        return (
+            redirect("meetings:detail", meeting_id=first[0].pk)
+            if first
+            else redirect("meetings:list")
+        )
+    return render(request, "meetings/series_form.html", {"form": form, "series": series})
+
+
+@require_http_methods(["GET", "POST"])
+def one_off_create(request: HttpRequest) -> HttpResponse:
+    if not may_create_meetings(request):
+        raise PermissionDenied("Only hosts and admins can set up meetings.")
+    form = OneOffMeetingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        meeting = services.meeting_create_one_off(form=form, person=signed_in(request))
+        messages.success(request, f"Set up “{meeting.title}”. Pull its opener when you are ready.")
+        return redirect("meetings:detail", meeting_id=meeting.pk)
+    return render(request, "meetings/one_off_form.html", {"form": form})
+
+
+def opener_of(meeting: Meeting) -> Opener | None:
+    return (
+        Opener.objects.select_related("story__author__profile", "kept_by__profile")
+        .prefetch_related("story__tags")
+        .filter(meeting=meeting)
+        .first()
+    )
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def meeting_detail(request: HtmxHttpRequest, meeting_id: int) -> HttpResponse:
+    meeting = visible_meeting(request, meeting_id)
+    is_host = services.can_host(request.user, meeting)
+    opener = opener_of(meeting)
+    candidate, pulled = (None, False)
+    if opener is None and is_host:
+        candidate, pulled = candidate_for(request, meeting)
+    search = OpenerSearchForm(request.GET)
+    found: list[Story] = []
+    if opener is None and is_host and search.is_valid() and search.cleaned_data["find"]:
+        found = list(
+            services.fresh_stories(meeting, skip=())
+            .matching(search.cleaned_data["find"])
+            .select_related("author__profile")[:SEARCH_RESULTS]
+        )
+    seen = seen_ids(request.GET.get("seen", ""))
+    if candidate is not None:
+        seen = [*seen, candidate.story.pk]
+    context: dict[str, Any] = {
+        "meeting": meeting,
+        "is_host": is_host,
+        "opener": opener,
+        "candidate": candidate,
+        "nothing_left": pulled and candidate is None,
+        "seen": ",".join(str(pk) for pk in seen),
+        "search": search,
+        "found": found,
+        "actions": list(meeting.actions.select_related("owner__profile")),
+        "takeaway_form": TakeawayForm(instance=meeting),
+        "action_form": ActionItemForm(),
+    }
+    if request.htmx and request.htmx.target == "opener":
+        return render(request, "meetings/meeting_detail.html#opener", context)
+    return render(request, "meetings/meeting_detail.html", context)
+
+
+@require_POST
+def opener_keep(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    meeting = hosted_meeting(request, meeting_id)
+    story_id = request.POST.get("story_id", "")
+    if not story_id.isdigit() or len(story_id) > 18:
+        messages.error(request, "Choose a story to open the meeting with.")
+        return redirect("meetings:detail", meeting_id=meeting.pk)
+    try:
+        services.opener_keep(
+            meeting=meeting,
+            story_id=int(story_id),
+            person=signed_in(request),
+            reason=request.POST.get("reason", ""),
+        )
+    except OpenerError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "This meeting opens with that story. Present it when you start.")
+    return redirect("meetings:detail", meeting_id=meeting.pk)
+
+
+@require_GET
+def present(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    meeting = visible_meeting(request, meeting_id)
+    is_host = services.can_host(request.user, meeting)
+    opener = opener_of(meeting)
+    candidate = None
+    if opener is None and is_host:
+        candidate = (
+            Candidate(story=story, score=0, reasons=("your pick",))
+            if (story := fresh_story(meeting, request.GET.get("story", ""))) is not None
+            else services.opener_pull(meeting=meeting, skip=seen_ids(request.GET.get("seen", "")))
+        )
+    story = opener.story if opener else candidate.story if candidate else None
+    if story is None:
+        messages.error(request, "There is no opener to present yet: pull one first.")
+        return redirect("meetings:detail", meeting_id=meeting.pk)
+    seen = [*seen_ids(request.GET.get("seen", "")), story.pk]
+    context = {
+        "meeting": meeting,
+        "story": story,
+        "kept": opener is not None,
+        "is_host": is_host,
+        "reason": opener.reason if opener else candidate.reason if candidate else "",
+        "seen": ",".join(str(pk) for pk in seen),
+        "anonymous": request.GET.get("anonymous") == "1",
+    }
+    return render(request, "meetings/present.html", context)
+
+
+@require_POST
+def takeaway(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    meeting = hosted_meeting(request, meeting_id)
+    form = TakeawayForm(request.POST, instance=meeting)
+    if form.is_valid():
+        form.save()
+        messages.success(request, "Saved what it means for us.")
+        return redirect("meetings:detail", meeting_id=meeting.pk)
+    return render_with_errors(request, meeting, takeaway_form=form)
+
+
+@require_POST
+def action_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    meeting = hosted_meeting(request, meeting_id)
+    if not Opener.objects.filter(meeting=meeting).exists():
+        messages.error(request, "Keep an opener first: actions come out of the customer's story.")
+        return redirect("meetings:detail", meeting_id=meeting.pk)
+    form = ActionItemForm(request.POST)
+    if form.is_valid():
+        services.action_create(meeting=meeting, form=form)
+        messages.success(request, "Added the action.")
+        return redirect("meetings:detail", meeting_id=meeting.pk)
+    return render_with_errors(request, meeting, action_form=form)
+
+
+def render_with_errors(request: HttpRequest, meeting: Meeting, **forms: Any) -> HttpResponse:
+    """The meeting page again, with the rejected form's errors and what was typed."""
+    context: dict[str, Any] = {
+        "meeting": meeting,
+        "is_host": True,
+        "opener": opener_of(meeting),
+        "candidate": None,
+        "nothing_left": False,
+        "seen": "",
+        "search": OpenerSearchForm(),
+        "found": [],
+        "actions": list(meeting.actions.select_related("owner__profile")),
+        "takeaway_form": TakeawayForm(instance=meeting),
+        "action_form": ActionItemForm(),
+        **forms,
+    }
+    return render(request, "meetings/meeting_detail.html", context, status=400)
+
+
+@require_POST
+def action_toggle(request: HttpRequest, action_id: int) -> HttpResponse:
+    action = get_object_or_404(
+        ActionItem.objects.filter(meeting__in=Meeting.objects.visible_to(request.user)),
+        pk=action_id,
+    )
+    if action.owner_id != request.user.pk and not services.can_host(request.user, action.meeting):
+        raise PermissionDenied("Only the owner or a host can tick this off.")
+    services.action_toggle_done(action=action)
+    messages.success(request, "Marked done." if action.done else "Marked not done.")
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
+        back = reverse("meetings:detail", args=[action.meeting_id])
+    return redirect(back)
+
+
+@require_http_methods(["GET", "POST"])
+def empathy(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    meeting = visible_meeting(request, meeting_id)
+    person = signed_in(request)
+    if meeting.empathy_sharer_id != person.pk and not services.can_host(person, meeting):
+        raise PermissionDenied("It is someone else's turn to share.")
+    form = StoryForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.empathy_story_create(meeting=meeting, person=person, fields=form.cleaned_data)
+        messages.success(request, "Thank you: your experience will be shared after the opener.")
+        return redirect("meetings:detail", meeting_id=meeting.pk)
+    return render(request, "meetings/empathy_form.html", {"form": form, "meeting": meeting})
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def lineage(request: HtmxHttpRequest, story_id: int) -> HttpResponse:
+    """A story's life in meetings: which it opened, what they took from it, what was done."""
+    story = get_object_or_404(Story.objects.visible_to(request.user), pk=story_id)
+    openers = list(
+        Opener.objects.filter(story=story, meeting__in=Meeting.objects.visible_to(request.user))
+        .select_related("meeting__series")
+        .prefetch_related(
+            Prefetch(
+                "meeting__actions",
+                queryset=ActionItem.objects.filter(story=story).select_related("owner__profile"),
+            )
+        )
+        .order_by("-meeting__starts_at")
+    )
+    template = "meetings/lineage.html" if request.htmx else "meetings/lineage_page.html"
+    return render(request, template, {"story": story, "openers": openers})

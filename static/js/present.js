@@ -1,0 +1,44 @@
+// Present mode: N another, Enter use, Esc leave, a two-minute timer, names hidden on request.
+(() => {
+  "use strict";
+
+  const timer = document.querySelector(".timer");
+  if (timer) {
+    let left = Number(timer.dataset.seconds);
+    const tick = () => {
+      const minutes = Math.floor(left / 60);
+      const seconds = String(left % 60).padStart(2, "0");
+      timer.textContent = `${minutes}:${seconds}`;
+      if (left === 0) {
+        timer.classList.add("done");
+        timer.textContent = "Time: what does it mean for us?";
+        return;
+      }
+      left -= 1;
+      window.setTimeout(tick, 1000);
+    };
+    tick();
+  }
+
+  const hideNames = document.getElementById("hide-names");
+  hideNames?.addEventListener("click", (event) => {
+    event.preventDefault();
+    const hidden = document.body.classList.toggle("hide-names");
+    hideNames.setAttribute("aria-pressed", String(hidden));
+  });
+
+  document.addEventListener("keydown", (event) => {
+    if (event.ctrlKey || event.metaKey || event.altKey) return;
+    if (event.target instanceof HTMLElement && ["INPUT", "TEXTAREA", "BUTTON", "A"].includes(event.target.tagName) && event.key === "Enter") return;
+    const key = event.key.toLowerCase();
+    if (key === "n") {
+      const another = document.getElementById("another");
+      if (another) window.location.assign(another.href);
+    } else if (key === "enter") {
+      const use = document.getElementById("use-form");
+      if (use) use.requestSubmit();
+    } else if (key === "escape") {
+      window.location.assign(document.body.dataset.leave);
+    }
+  });
+})();
