@@ -27,6 +27,7 @@ run: export DJANGO_DEBUG ?= true
 run: $(VENV)/.runtime
 	$(BIN)/python manage.py migrate --no-input --verbosity 0
 	$(BIN)/python manage.py seed_demo --if-empty
+	$(BIN)/python manage.py seed_demo_meetings
 	@echo "InsightBoard is running at http://127.0.0.1:8000 (Ctrl-C to stop)."
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
@@ -62,6 +63,7 @@ bench: export DJANGO_DEBUG ?= true
 bench: export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/insightboard_bench
 bench: $(VENV)/.dev
 	$(BIN)/python manage.py bench
+	$(BIN)/python manage.py bench_openers
 
 worker: $(VENV)/.runtime
 	$(BIN)/celery -A insightboard worker --beat --loglevel INFO

@@ -122,6 +122,17 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Hosts get their opener this many hours before a meeting that has none yet.
+INSIGHTBOARD_PREBRIEF_HOURS = env_int("INSIGHTBOARD_PREBRIEF_HOURS", 24, minimum=1)
+PREBRIEF_SWEEP_SECONDS = 10 * 60
+CELERY_BEAT_SCHEDULE = {
+    "send-prebriefs": {
+        "task": "meetings.tasks.send_prebriefs",
+        "schedule": PREBRIEF_SWEEP_SECONDS,
+        # A sweep stuck in the queue past the next one is dropped, not run late.
+        "options": {"expires": PREBRIEF_SWEEP_SECONDS - 60},
+    },
+}
 
 # --- Email ------------------------------------------------------------------------------------
 # Printed to the console while developing; a production server relays through local SMTP.

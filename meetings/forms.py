@@ -9,10 +9,14 @@ from meetings.models import ActionItem, Meeting, MeetingSeries
 from stories.forms import TagListField
 
 
+def person_label(obj: Any) -> str:
+    profile = getattr(obj, "profile", None)
+    return f"{profile.display_name} ({obj.email})" if profile else str(obj.email)
+
+
 class PersonChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
     def label_from_instance(self, obj: Any) -> str:
-        profile = getattr(obj, "profile", None)
-        return f"{profile.display_name} ({obj.email})" if profile else str(obj.email)
+        return person_label(obj)
 
 
 def active_people() -> Any:
@@ -66,7 +70,7 @@ class SeriesForm(forms.ModelForm[MeetingSeries]):
         widgets = {
             "starts_at": forms.TimeInput(attrs={"type": "time"}),
             "ends_at": forms.TimeInput(attrs={"type": "time"}),
-            "first_day": forms.DateInput(attrs={"type": "date"}),
+            "first_day": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
         error_messages = {
             "cadence": {"invalid_choice": "Choose how often the meeting happens from the list."},
@@ -154,7 +158,7 @@ class ActionItemForm(forms.ModelForm[ActionItem]):
         model = ActionItem
         fields = ["text", "owner", "due_on"]
         labels = {"text": "Action", "owner": "Who", "due_on": "By when"}
-        widgets = {"due_on": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"due_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
         error_messages = {
             "text": {"required": "Say what will be done."},
             "owner": {"invalid_choice": "Choose who owns it from the list."},
@@ -163,6 +167,8 @@ class ActionItemForm(forms.ModelForm[ActionItem]):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = active_people()  # type: ignore[attr-defined]
+        # People by name, as in the series form, not by their login.
+        self.fields["owner"].label_from_instance = person_label  # type: ignore[attr-defined]
 
     def clean_due_on(self) -> datetime.date | None:
         due_on: datetime.date | None = self.cleaned_data.get("due_on")

@@ -4,6 +4,7 @@ import datetime
 import random
 from collections.abc import Collection
 from dataclasses import dataclass
+from types import ModuleType
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
@@ -14,7 +15,7 @@ from django.utils import timezone
 from insightboard.people.roles import is_admin
 from meetings.forms import ActionItemForm, OneOffMeetingForm, SeriesForm
 from meetings.models import ActionItem, Meeting, MeetingSeries, Opener
-from stories.models import Kind, Sentiment, Story, StoryQuerySet
+from stories.models import Kind, Sentiment, Story, StoryQuerySet, Tag
 from stories.services import story_create, tags_for
 
 # How many fresh stories each widening step looks at, newest first (an index walk, not a sort
@@ -52,6 +53,13 @@ WIDENINGS = (
     Widening(focus_only=False, insights_only=True, max_age_days=90),
     Widening(focus_only=False, insights_only=False, max_age_days=None),
 )
+
+
+def tasks() -> ModuleType:
+    """meetings.tasks, imported late: its services import this module."""
+    from meetings import tasks as meeting_tasks
+
+    return meeting_tasks
 
 
 def fresh_stories(meeting: Meeting, skip: Collection[int]) -> StoryQuerySet:
@@ -108,9 +116,12 @@ def opener_pull(
 ) -> Candidate | None:
     """A fresh opener for the meeting, or None when the company has nothing left to offer."""
     rng = rng or random.Random()  # noqa: S311 - fairness, not secrecy
-    focus = (
-        set(meeting.series.focus_tags.values_list("name", flat=True)) if meeting.series else set()
+    focus_tags: dict[int, str] = (
+        dict(Tag.objects.filter(focused_series=meeting.series_id).values_list("pk", "name"))
+        if meeting.series_id is not None
+        else {}
     )
+    focus = set(focus_tags.values())
     avoid = last_sentiment(meeting)
     today = timezone.localdate()
     fresh = fresh_stories(meeting, skip)
@@ -119,7 +130,12 @@ def opener_pull(
             continue
         stories = fresh
         if step.focus_only:
-            stories = stories.filter(tags__name__in=focus).distinct()
+            # EXISTS, not a join: a join needs DISTINCT, which sorts every matching story before
+            # the LIMIT, where EXISTS lets the newest-first index walk stop at the pool's size.
+            tagged = Story.tags.through.objects.filter(
+                story=OuterRef("pk"), tag__in=list(focus_tags)
+            )
+            stories = stories.filter(Exists(tagged))
         if step.insights_only:
             stories = stories.filter(kind=Kind.INSIGHT)
         if step.max_age_days is not None:
@@ -157,7 +173,7 @@ def opener_keep(*, meeting: Meeting, story_id: int, person: User, reason: str = 
             )
         try:
             with transaction.atomic():
-                return Opener.objects.create(
+                opener = Opener.objects.create(
                     meeting=locked,
                     series_id=locked.series_id,
                     story=story,
@@ -168,6 +184,8 @@ def opener_keep(*, meeting: Meeting, story_id: int, person: User, reason: str = 
             raise OpenerError(
                 "That story already opened a meeting in this series; pull another one."
             ) from None
+        transaction.on_commit(lambda: tasks().notify_author_of_opener.delay(opener.pk))
+        return opener
 
 
 def series_members(series: MeetingSeries) -> list[User]:
@@ -218,6 +236,23 @@ def series_upcoming_meetings(*, series: MeetingSeries, count: int = 2) -> list[M
     return meetings
 
 
+def series_upcoming_ensure(*, series_list: list[MeetingSeries], count: int = 1) -> None:
+    """Create any missing next occurrences of many series; one read when they all exist."""
+    now = timezone.now()
+    slots = {series.pk: series.slots_after(now, count) for series in series_list}
+    wanted = {slot for series_slots in slots.values() for slot in series_slots}
+    if not wanted:
+        return
+    existing = set(
+        Meeting.objects.filter(series__in=list(slots), starts_at__in=wanted).values_list(
+            "series_id", "starts_at"
+        )
+    )
+    for series in series_list:
+        if any((series.pk, slot) not in existing for slot in slots[series.pk]):
+            series_upcoming_meetings(series=series, count=count)
+
+
 def can_host(person: User | AnonymousUser, meeting: Meeting) -> bool:
     """Hosts of the series (or whoever set up a one-off) and admins run the meeting."""
     if is_admin(person):
@@ -233,7 +268,9 @@ def can_host(person: User | AnonymousUser, meeting: Meeting) -> bool:
 def series_save(*, form: SeriesForm) -> MeetingSeries:
     series = form.save(commit=False)
     series.save()
-    form.save_m2m()
+    # Not form.save_m2m(): it would hand the focus tags' names to the Tag relation as ids.
+    series.hosts.set(form.cleaned_data["hosts"])
+    series.attendees.set(form.cleaned_data["attendees"])
     series.focus_tags.set(tags_for(form.cleaned_data["focus_tags"]))
     return series
 
@@ -252,6 +289,7 @@ def action_create(*, meeting: Meeting, form: ActionItemForm) -> ActionItem:
     action.meeting = meeting
     action.story_id = opener.story_id
     action.save()
+    transaction.on_commit(lambda: tasks().notify_author_of_action.delay(action.pk))
     return action
 
 

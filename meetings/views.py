@@ -1,8 +1,9 @@
+import copy
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -84,8 +85,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
     series_list = list(
         MeetingSeries.objects.visible_to(person).prefetch_related("hosts__profile", "focus_tags")
     )
-    for series in series_list:
-        services.series_upcoming_meetings(series=series, count=UPCOMING_PER_SERIES)
+    services.series_upcoming_ensure(series_list=series_list, count=UPCOMING_PER_SERIES)
     upcoming = list(
         Meeting.objects.visible_to(person).upcoming().select_related("series", "opener__story")[:20]
     )
@@ -106,7 +106,8 @@ def series_form(request: HttpRequest, series_id: int | None = None) -> HttpRespo
             raise PermissionDenied("Only this series' hosts can change it.")
     elif not may_create_meetings(request):
         raise PermissionDenied("Only hosts and admins can set up meetings.")
-    form = SeriesForm(request.POST or None, instance=series)
+    # The form works on a copy: a rejected edit must not change the saved name the page shows.
+    form = SeriesForm(request.POST or None, instance=copy.copy(series))
     if request.method == "POST" and form.is_valid():
         saved = services.series_save(form=form)
         messages.success(request, f"Saved “{saved.name}”.")
@@ -231,7 +232,8 @@ def present(request: HttpRequest, meeting_id: int) -> HttpResponse:
 @require_POST
 def takeaway(request: HttpRequest, meeting_id: int) -> HttpResponse:
     meeting = hosted_meeting(request, meeting_id)
-    form = TakeawayForm(request.POST, instance=meeting)
+    # A copy, so a rejected takeaway is not shown on the page as if it were saved.
+    form = TakeawayForm(request.POST, instance=copy.copy(meeting))
     if form.is_valid():
         form.save()
         messages.success(request, "Saved what it means for us.")
@@ -274,10 +276,9 @@ def render_with_errors(request: HttpRequest, meeting: Meeting, **forms: Any) -> 
 
 @require_POST
 def action_toggle(request: HttpRequest, action_id: int) -> HttpResponse:
-    action = get_object_or_404(
-        ActionItem.objects.filter(meeting__in=Meeting.objects.visible_to(request.user)),
-        pk=action_id,
-    )
+    # An action is its owner's even when they do not attend the meeting it came out of.
+    visible = Q(meeting__in=Meeting.objects.visible_to(request.user)) | Q(owner=signed_in(request))
+    action = get_object_or_404(ActionItem.objects.filter(visible), pk=action_id)
     if action.owner_id != request.user.pk and not services.can_host(request.user, action.meeting):
         raise PermissionDenied("Only the owner or a host can tick this off.")
     services.action_toggle_done(action=action)

@@ -84,7 +84,7 @@ class StoryForm(forms.ModelForm[Story]):
             "title": forms.Textarea(attrs={"rows": 2}),
             "body": forms.Textarea(attrs={"rows": 5}),
             "sentiment": forms.RadioSelect,
-            "happened_on": forms.DateInput(attrs={"type": "date"}),
+            "happened_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
         error_messages = {
             "title": {"required": "Write down what the customer said: a quote or a short summary."},
@@ -127,10 +127,14 @@ class StoryFilterForm(forms.Form):
         required=False, min_value=1, max_value=LARGEST_ID, widget=forms.HiddenInput
     )
     since = forms.DateField(
-        required=False, label="From", widget=forms.DateInput(attrs={"type": "date"})
+        required=False,
+        label="From",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     until = forms.DateField(
-        required=False, label="To", widget=forms.DateInput(attrs={"type": "date"})
+        required=False,
+        label="To",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     page = forms.IntegerField(
         required=False, min_value=1, max_value=LAST_PAGE, widget=forms.HiddenInput

@@ -1,17 +1,29 @@
 """Personas: alice is staff, hugo hosts meetings, lena leads, ada administers; bob is more staff."""
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from django.contrib.auth.models import AbstractUser
 from django.test import Client
 
+from insightboard.celery import app as celery_app
 from tests.factories import PersonFactory
 
 
 @pytest.fixture(autouse=True)
 def fast_passwords(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def tasks_run_in_process() -> Iterator[None]:
+    """Queued tasks run where they are queued, so a test sees their effect; the real worker
+    against Redis has its own test (tests/meetings/test_tasks.py)."""
+    eager = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = eager
 
 
 @pytest.fixture

@@ -54,6 +54,8 @@ def test_it_starts_with_no_variables_but_debug():
         ("DATABASE_URL", "mysqlish://nowhere"),
         ("INSIGHTBOARD_LOGIN_FAILURE_LIMIT", "ten"),
         ("INSIGHTBOARD_LOGIN_FAILURE_LIMIT", "0"),
+        ("INSIGHTBOARD_PREBRIEF_HOURS", "0"),
+        ("INSIGHTBOARD_PREBRIEF_HOURS", "a day"),
     ],
 )
 def test_it_refuses_to_start_with_a_bad_value_and_names_the_variable(variable, value):

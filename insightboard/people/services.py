@@ -3,13 +3,12 @@
 from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.contrib.auth.tokens import default_token_generator
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from insightboard.emails import send_email
 from insightboard.people.models import Profile
 from insightboard.people.roles import Role
 
@@ -63,11 +62,6 @@ def person_invite(
     }
     # Sent after commit: no invitation for a person whose row was rolled back.
     transaction.on_commit(
-        lambda: send_mail(
-            render_to_string("emails/invitation/subject.txt", context).strip(),
-            render_to_string("emails/invitation/body.txt", context),
-            None,
-            [person.email],
-        )
+        lambda: send_email(template="invitation", to=[person.email], context=context)
     )
     return person

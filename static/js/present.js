@@ -25,6 +25,14 @@
     event.preventDefault();
     const hidden = document.body.classList.toggle("hide-names");
     hideNames.setAttribute("aria-pressed", String(hidden));
+    // The next story (N) keeps names hidden too, or a shared screen would show them again.
+    const another = document.getElementById("another");
+    if (another) {
+      const next = new URL(another.href);
+      if (hidden) next.searchParams.set("anonymous", "1");
+      else next.searchParams.delete("anonymous");
+      another.href = next.href;
+    }
   });
 
   document.addEventListener("keydown", (event) => {

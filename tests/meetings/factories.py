@@ -3,8 +3,8 @@ import datetime
 import factory
 from django.utils import timezone
 
-from meetings.models import Meeting, MeetingSeries, Weekday
-from tests.factories import PersonFactory
+from meetings.models import ActionItem, Meeting, MeetingSeries, Opener, Weekday
+from tests.factories import PersonFactory, StoryFactory
 
 
 class SeriesFactory(factory.django.DjangoModelFactory):
@@ -32,3 +32,24 @@ class MeetingFactory(factory.django.DjangoModelFactory):
     title = factory.LazyAttribute(lambda o: o.series.name if o.series else "One-off")
     starts_at = factory.Sequence(lambda n: timezone.now() + datetime.timedelta(days=7 * (n + 1)))
     ends_at = factory.LazyAttribute(lambda o: o.starts_at + datetime.timedelta(minutes=30))
+
+
+class OpenerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Opener
+
+    meeting = factory.SubFactory(MeetingFactory)
+    series = factory.SelfAttribute("meeting.series")
+    story = factory.SubFactory(StoryFactory)
+    reason = "picked by a host"
+    kept_by = factory.SubFactory(PersonFactory)
+
+
+class ActionItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ActionItem
+
+    meeting = factory.SubFactory(MeetingFactory)
+    story = factory.SubFactory(StoryFactory)
+    text = factory.Sequence(lambda n: f"Call the customer back, case {n}")
+    owner = factory.SubFactory(PersonFactory)

@@ -151,3 +151,12 @@ def test_two_hosts_keeping_at_once_get_one_opener():
         thread.join()
     assert sorted(outcomes) == ["kept", "refused"]
     assert Opener.objects.filter(meeting=meeting).count() == 1
+
+
+def test_it_tells_the_author_when_their_insight_opens_a_meeting(
+    hugo, alice, mailoutbox, django_capture_on_commit_callbacks
+):
+    story = StoryFactory(author=alice)
+    with django_capture_on_commit_callbacks(execute=True):
+        opener_keep(meeting=MeetingFactory(), story_id=story.pk, person=hugo)
+    assert [message.to for message in mailoutbox] == [[alice.email]]

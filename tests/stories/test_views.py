@@ -1,6 +1,9 @@
+import datetime
+
 import pytest
 from django.urls import reverse
 
+from stories.forms import StoryFilterForm, StoryForm
 from stories.models import Reaction, Story
 from tests.factories import StoryFactory
 
@@ -39,3 +42,11 @@ def test_it_toggles_hear_too(alice_client, alice):
     assert Reaction.objects.filter(story=story, person=alice).count() == 1
     alice_client.post(url)
     assert not Reaction.objects.filter(story=story, person=alice).exists()
+
+
+def test_it_fills_date_boxes_in_the_format_browsers_read():
+    day = datetime.date(2026, 3, 4)
+    story_form = StoryForm(initial={"happened_on": day})
+    filters = StoryFilterForm(initial={"since": day, "until": day})
+    for field in (story_form["happened_on"], filters["since"], filters["until"]):
+        assert 'value="2026-03-04"' in str(field)

@@ -1,0 +1,43 @@
+"""Every email goes through here: templates/emails/<name>/ holds its subject, text and HTML."""
+
+from typing import Any
+
+import css_inline
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template import Context, Engine
+from django.template.loader import render_to_string
+
+# Mail clients drop <style> blocks, so the HTML part carries its CSS inline. Nothing is fetched.
+INLINER = css_inline.CSSInliner(load_remote_stylesheets=False)
+
+
+def render_plain(path: str, context: dict[str, Any]) -> str:
+    """Plain text is not HTML: render it unescaped, so "O'Brien" stays O'Brien."""
+    template = Engine.get_default().get_template(path)
+    return template.render(Context(context, autoescape=False))
+
+
+def render_email(*, template: str, context: dict[str, Any]) -> tuple[str, str, str]:
+    """The subject (one line), text part and HTML part (autoescaped, CSS inlined)."""
+    context = {"site_url": settings.SITE_URL, **context}
+    # Collapsing whitespace keeps the subject on one line whatever a template or a title holds.
+    subject = " ".join(render_plain(f"emails/{template}/subject.txt", context).split())
+    text = render_plain(f"emails/{template}/body.txt", context)
+    html = render_to_string(f"emails/{template}/body.html", {**context, "subject": subject})
+    return subject, text, INLINER.inline(html)
+
+
+def send_email(
+    *,
+    template: str,
+    to: list[str],
+    context: dict[str, Any],
+    headers: dict[str, str] | None = None,
+) -> None:
+    subject, text, html = render_email(template=template, context=context)
+    # Marked as sent by a machine, so out-of-office replies do not answer it (RFC 3834).
+    headers = {"Auto-Submitted": "auto-generated", **(headers or {})}
+    message = EmailMultiAlternatives(subject, text, None, to, headers=headers)
+    message.attach_alternative(html, "text/html")
+    message.send()
