@@ -172,6 +172,10 @@ class Opener(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["series", "story"], name="story_opens_series_once")
         ]
+        indexes = [
+            # The series' latest opener (to alternate sentiment) without reading the whole ledger.
+            models.Index(fields=["series", "-kept_at"], name="opener_series_latest"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.meeting} opened with {self.story_id}"

@@ -74,13 +74,12 @@ def fresh_stories(meeting: Meeting, skip: Collection[int]) -> StoryQuerySet:
 def last_sentiment(meeting: Meeting) -> str | None:
     if meeting.series_id is None:
         return None
-    last = (
+    return (
         Opener.objects.filter(series_id=meeting.series_id)
         .order_by("-kept_at")
         .values_list("story__sentiment", flat=True)
         .first()
     )
-    return last
 
 
 def score(
