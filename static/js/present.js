@@ -34,6 +34,13 @@
       another.href = next.href;
     }
   });
+  // It acts as a toggle button, so Space presses it as it would a button.
+  hideNames?.addEventListener("keydown", (event) => {
+    if (event.key === " ") {
+      event.preventDefault();
+      hideNames.click();
+    }
+  });
 
   document.addEventListener("keydown", (event) => {
     if (event.ctrlKey || event.metaKey || event.altKey) return;
