@@ -27,7 +27,18 @@ def active_people() -> Any:
     )
 
 
-class SeriesForm(forms.ModelForm[MeetingSeries]):
+class EndsAfterStarts(forms.BaseForm):
+    """Both meeting forms have starts_at and ends_at; a meeting must end after it starts."""
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        starts, ends = cleaned.get("starts_at"), cleaned.get("ends_at")
+        if starts and ends and ends <= starts:
+            self.add_error("ends_at", "The meeting must end after it starts.")
+        return cleaned
+
+
+class SeriesForm(EndsAfterStarts, forms.ModelForm[MeetingSeries]):
     hosts = PersonChoiceField(
         queryset=User.objects.none(),
         help_text="Hosts pull the opener and keep notes. Ctrl-click (⌘ on a Mac) picks several.",
@@ -96,15 +107,8 @@ class SeriesForm(forms.ModelForm[MeetingSeries]):
             raise forms.ValidationError("The first meeting cannot be in the past.")
         return first_day
 
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        starts, ends = cleaned.get("starts_at"), cleaned.get("ends_at")
-        if starts and ends and ends <= starts:
-            self.add_error("ends_at", "The meeting must end after it starts.")
-        return cleaned
 
-
-class OneOffMeetingForm(forms.ModelForm[Meeting]):
+class OneOffMeetingForm(EndsAfterStarts, forms.ModelForm[Meeting]):
     class Meta:
         model = Meeting
         fields = ["title", "starts_at", "ends_at"]
@@ -127,13 +131,6 @@ class OneOffMeetingForm(forms.ModelForm[Meeting]):
         if starts_at < timezone.now():
             raise forms.ValidationError("The meeting cannot start in the past.")
         return starts_at
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        starts, ends = cleaned.get("starts_at"), cleaned.get("ends_at")
-        if starts and ends and ends <= starts:
-            self.add_error("ends_at", "The meeting must end after it starts.")
-        return cleaned
 
 
 class TakeawayForm(forms.ModelForm[Meeting]):

@@ -16,13 +16,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from insightboard.emails import send_email
+from insightboard.people.models import display_name
 from meetings.models import ActionItem, Meeting, MeetingSeries, Opener
 from meetings.services import opener_pull, series_upcoming_meetings
-
-
-def display_name(person: User) -> str:
-    profile = getattr(person, "profile", None)
-    return profile.display_name if profile and profile.display_name else person.email
 
 
 def can_receive(person: User | None) -> bool:

@@ -15,6 +15,14 @@ MAIL_ERRORS = (SMTPException, OSError)
 BACKOFF_SECONDS = 30
 BACKOFF_MAX_SECONDS = 30 * 60
 MAIL_MAX_RETRIES = 6
+# The three email tasks share one retry policy.
+mail_task = shared_task(
+    ignore_result=True,
+    autoretry_for=MAIL_ERRORS,
+    retry_backoff=BACKOFF_SECONDS,
+    retry_backoff_max=BACKOFF_MAX_SECONDS,
+    max_retries=MAIL_MAX_RETRIES,
+)
 
 
 @shared_task(ignore_result=True)
@@ -30,34 +38,16 @@ def send_prebriefs() -> int:
     return len(meeting_ids)
 
 
-@shared_task(
-    ignore_result=True,
-    autoretry_for=MAIL_ERRORS,
-    retry_backoff=BACKOFF_SECONDS,
-    retry_backoff_max=BACKOFF_MAX_SECONDS,
-    max_retries=MAIL_MAX_RETRIES,
-)
+@mail_task
 def send_prebrief(meeting_id: int) -> bool:
     return notifications.meeting_send_prebrief(meeting_id=meeting_id)
 
 
-@shared_task(
-    ignore_result=True,
-    autoretry_for=MAIL_ERRORS,
-    retry_backoff=BACKOFF_SECONDS,
-    retry_backoff_max=BACKOFF_MAX_SECONDS,
-    max_retries=MAIL_MAX_RETRIES,
-)
+@mail_task
 def notify_author_of_opener(opener_id: int) -> bool:
     return notifications.opener_notify_author(opener_id=opener_id)
 
 
-@shared_task(
-    ignore_result=True,
-    autoretry_for=MAIL_ERRORS,
-    retry_backoff=BACKOFF_SECONDS,
-    retry_backoff_max=BACKOFF_MAX_SECONDS,
-    max_retries=MAIL_MAX_RETRIES,
-)
+@mail_task
 def notify_author_of_action(action_id: int) -> bool:
     return notifications.action_notify_author(action_id=action_id)

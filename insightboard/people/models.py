@@ -1,10 +1,19 @@
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.db import models
 
 
 class DigestPreference(models.TextChoices):
     WEEKLY = "weekly", "Send me the weekly digest"
     NONE = "none", "No digest email"
+
+
+def display_name(person: User) -> str:
+    """A person's name, falling back to their email for accounts made outside the app."""
+    profile = getattr(person, "profile", None)
+    if profile is not None and profile.display_name:
+        return str(profile.display_name)
+    return person.email or person.get_username()
 
 
 class Profile(models.Model):

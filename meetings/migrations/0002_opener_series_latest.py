@@ -5,16 +5,15 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('meetings', '0001_initial'),
-        ('stories', '0003_week_counts_index'),
+        ("meetings", "0001_initial"),
+        ("stories", "0003_week_counts_index"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='opener',
-            index=models.Index(fields=['series', '-kept_at'], name='opener_series_latest'),
+            model_name="opener",
+            index=models.Index(fields=["series", "-kept_at"], name="opener_series_latest"),
         ),
     ]

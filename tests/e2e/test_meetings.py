@@ -235,7 +235,7 @@ def test_it_lets_a_host_swap_and_keep_an_opener_from_the_keyboard_while_presenti
     page.wait_for_load_state()
 
     # Hide customer names for a shared screen, in place.
-    names = page.get_by_role("link", name="Hide customer names")
+    names = page.get_by_role("button", name="Hide customer names")
     customer = page.locator(".customer-name")
     expect(customer).to_be_visible()
     expect(names).to_have_attribute("aria-pressed", "false")

@@ -1,6 +1,7 @@
 from django import template
 from django.contrib.auth.models import AnonymousUser, User
 
+from insightboard.people.models import display_name
 from insightboard.people.roles import is_admin as user_is_admin
 
 register = template.Library()
@@ -8,13 +9,9 @@ register = template.Library()
 
 @register.filter
 def person_name(user: User | None) -> str:
-    """A person's display name, falling back to their email for accounts made outside the app."""
     if user is None:
         return "someone who left"
-    profile = getattr(user, "profile", None)
-    if profile is not None and profile.display_name:
-        return str(profile.display_name)
-    return getattr(user, "email", "") or user.get_username()
+    return display_name(user)
 
 
 @register.filter
