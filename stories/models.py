@@ -139,6 +139,24 @@ class Story(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     # Filled by a PostgreSQL trigger (title weighted above body); unused on SQLite.
     search_vector = SearchVectorField(null=True, editable=False)
+    shout_out_to = models.CharField(
+        "shout-out to",
+        max_length=120,
+        blank=True,
+        help_text="A colleague or team this success is thanks to: it joins Customer kudos.",
+    )
+    # Set while this story is merged into another; undoing the merge clears it.
+    merged_into = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="merged_stories",
+    )
+    # Where an imported story came from (a source id, or a fingerprint of its content), so that
+    # importing the same file twice adds nothing the second time.
+    import_key = models.CharField(max_length=200, null=True, blank=True, editable=False)  # noqa: DJ001 - NULLs never collide
 
     objects = StoryQuerySet.as_manager()
 
@@ -151,6 +169,9 @@ class Story(models.Model):
             models.Index(fields=["happened_on"], name="story_happened_on"),
             # The home page's "this week" counts read this index alone.
             models.Index(fields=["happened_on", "sentiment"], name="story_week_counts"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["author", "import_key"], name="import_once_per_person"),
         ]
 
     def __str__(self) -> str:
@@ -179,3 +200,159 @@ class Reaction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} hears {self.story_id} too"
+
+
+class Experience(models.TextChoices):
+    POSITIVE = "positive", "Positive"
+    NEGATIVE = "negative", "Negative"
+    MIXED = "mixed", "A bit of both"
+
+
+class WouldStay(models.TextChoices):
+    YES = "yes", "Yes, I would keep buying from them"
+    NO = "no", "No, I would go elsewhere"
+    UNSURE = "unsure", "Not sure"
+
+
+class EmpathyAnswers(models.Model):
+    """Practice 2: someone's own recent experience as a customer, in the exercise's questions."""
+
+    story = models.OneToOneField(Story, on_delete=models.CASCADE, related_name="empathy")
+    company = models.CharField("which company or service", max_length=200)
+    experience = models.CharField("was it positive or negative", max_length=10, choices=Experience)
+    what_made_it = models.TextField("what made it so", max_length=5000)
+    why_it_stood_out = models.TextField("why it stood out", max_length=5000)
+    would_stay = models.CharField(
+        "would it make you keep doing business with them", max_length=10, choices=WouldStay
+    )
+    meaning_for_us = models.TextField("what it means for our company", max_length=5000)
+
+    class Meta:
+        verbose_name_plural = "empathy answers"
+
+    def __str__(self) -> str:
+        return f"Empathy: {self.company}"
+
+
+class ReportPlace(models.TextChoices):
+    VISIT = "visit", "Customer visit"
+    CALL = "call", "Call"
+    EVENT = "event", "Event"
+    SUPPORT_SHADOWING = "support_shadowing", "Support shadowing"
+    OTHER = "other", "Other"
+
+
+class ExecutiveReport(models.Model):
+    """Practice 3: what a leader heard in their own customer conversations, made usable."""
+
+    story = models.OneToOneField(Story, on_delete=models.CASCADE, related_name="report")
+    spoke_with = models.CharField(
+        "who you spoke with", max_length=300, help_text="Customers, organisations or segments."
+    )
+    conversations = models.PositiveSmallIntegerField("how many conversations", default=1)
+    place = models.CharField("where", max_length=20, choices=ReportPlace)
+    insight = models.TextField("the usable insight", max_length=5000)
+    suggested_action = models.CharField("suggested action", max_length=300)
+    action_owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="suggested_actions",
+    )
+
+    def __str__(self) -> str:
+        return f"Report: {self.spoke_with}"
+
+
+class LeaderReminder(models.Model):
+    """One friendly nudge per leader per overdue period: the row is the claim."""
+
+    leader = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="report_reminders"
+    )
+    due_since = models.DateField()
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["leader", "due_since"], name="one_reminder_per_due")
+        ]
+
+    def __str__(self) -> str:
+        return f"Reminder for {self.leader} due since {self.due_since}"
+
+
+class StoryMerge(models.Model):
+    """An admin said two stories are the same; kept so that the merge can be undone."""
+
+    source = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="merges_out")
+    target = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="merges_in")
+    merged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    merged_at = models.DateTimeField(default=timezone.now)
+    undone_at = models.DateTimeField(null=True, blank=True)
+    # What the merge added to the target, so undo takes back exactly that.
+    moved_reaction_ids = models.JSONField(default=list)
+    added_tag_ids = models.JSONField(default=list)
+
+    def __str__(self) -> str:
+        return f"{self.source_id} merged into {self.target_id}"
+
+
+class GoodDirection(models.TextChoices):
+    UP = "up", "Higher is better"
+    DOWN = "down", "Lower is better"
+
+
+class Metric(models.Model):
+    """A key customer metric the weekly report carries (practice 4)."""
+
+    name = models.CharField(max_length=100, unique=True)
+    unit = models.CharField(max_length=30, blank=True, help_text="For example: %, minutes, £.")
+    good_direction = models.CharField(
+        "which direction is good", max_length=4, choices=GoodDirection, default=GoodDirection.UP
+    )
+    description = models.TextField(blank=True, max_length=2000)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MetricValue(models.Model):
+    metric = models.ForeignKey(Metric, on_delete=models.CASCADE, related_name="values")
+    week = models.DateField(help_text="The Monday of the week.")
+    value = models.DecimalField(max_digits=16, decimal_places=4)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["metric", "-week"]
+        constraints = [
+            models.UniqueConstraint(fields=["metric", "week"], name="one_value_per_week")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.metric} {self.week}: {self.value}"
+
+
+class StoryImport(models.Model):
+    """An uploaded CSV waiting for its preview to be confirmed; nothing is imported before."""
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="story_imports"
+    )
+    filename = models.CharField(max_length=255)
+    content = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+    imported_at = models.DateTimeField(null=True, blank=True)
+    imported_count = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return self.filename
