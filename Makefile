@@ -28,6 +28,7 @@ run: $(VENV)/.runtime
 	$(BIN)/python manage.py migrate --no-input --verbosity 0
 	$(BIN)/python manage.py seed_demo --if-empty
 	$(BIN)/python manage.py seed_demo_meetings
+	$(BIN)/python manage.py seed_demo_metrics
 	@echo "InsightBoard is running at http://127.0.0.1:8000 (Ctrl-C to stop)."
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
@@ -65,6 +66,7 @@ bench: export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/insightboard_be
 BENCH_OPENERS_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/insightboard_bench_openers
 bench: $(VENV)/.dev
 	$(BIN)/python manage.py bench
+	$(BIN)/python manage.py bench_import
 	DATABASE_URL=$(BENCH_OPENERS_DATABASE_URL) $(BIN)/python manage.py bench_openers
 
 worker: $(VENV)/.runtime

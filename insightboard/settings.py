@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import dj_database_url
 import django_stubs_ext
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
@@ -42,6 +43,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "django_htmx",
+    # Serves the API docs' Swagger UI from this site, not from a CDN.
+    "ninja",
     "axes",
     "insightboard.people",
     "stories",
@@ -132,7 +135,16 @@ CELERY_BEAT_SCHEDULE = {
         # A sweep stuck in the queue past the next one is dropped, not run late.
         "options": {"expires": PREBRIEF_SWEEP_SECONDS - 60},
     },
+    "remind-leaders": {
+        "task": "stories.tasks.remind_leaders",
+        # Each morning (in Celery's time zone); a reminder claim makes a second run harmless.
+        "schedule": crontab(hour=9, minute=0),
+        # A sweep still queued by the evening is dropped: tomorrow's covers the same leaders.
+        "options": {"expires": 12 * 60 * 60},
+    },
 }
+# Leaders aim to file one executive report every this many days (the Leaders' corner target).
+INSIGHTBOARD_LEADER_REPORT_DAYS = env_int("INSIGHTBOARD_LEADER_REPORT_DAYS", 30, minimum=1)
 
 # --- Email ------------------------------------------------------------------------------------
 # Printed to the console while developing; a production server relays through local SMTP.

@@ -16,7 +16,8 @@ from insightboard.people.roles import is_admin
 from meetings.forms import ActionItemForm, OneOffMeetingForm, SeriesForm
 from meetings.models import ActionItem, Meeting, MeetingSeries, Opener
 from stories.models import Kind, Sentiment, Story, StoryQuerySet, Tag
-from stories.services import story_create, tags_for
+from stories.practice_services import empathy_exercise_create
+from stories.services import tags_for
 
 # How many fresh stories each widening step looks at, newest first (an index walk, not a sort
 # of the table), and how many of the best of them the pick is random among.
@@ -301,7 +302,6 @@ def action_toggle_done(*, action: ActionItem) -> ActionItem:
 @transaction.atomic
 def empathy_story_create(*, meeting: Meeting, person: User, fields: dict[str, Any]) -> Story:
     """A shared experience becomes an empathy story, shown in the meeting after the opener."""
-    fields = dict(fields)
-    story = story_create(author=person, kind=Kind.EMPATHY, tags=fields.pop("tags"), **fields)
+    story = empathy_exercise_create(author=person, **fields)
     Meeting.objects.filter(pk=meeting.pk).update(empathy_story=story)
     return story

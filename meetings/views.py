@@ -23,8 +23,8 @@ from meetings.forms import (
 )
 from meetings.models import ActionItem, Meeting, MeetingSeries, Opener
 from meetings.services import Candidate, OpenerError
-from stories.forms import StoryForm
 from stories.models import Story
+from stories.practices import EmpathyForm
 
 UPCOMING_PER_SERIES = 1
 SEEN_LIMIT = 200
@@ -295,7 +295,8 @@ def empathy(request: HttpRequest, meeting_id: int) -> HttpResponse:
     person = signed_in(request)
     if meeting.empathy_sharer_id != person.pk and not services.can_host(person, meeting):
         raise PermissionDenied("It is someone else's turn to share.")
-    form = StoryForm(request.POST or None)
+    # The guided exercise: its questions, not a plain insight form.
+    form = EmpathyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.empathy_story_create(meeting=meeting, person=person, fields=form.cleaned_data)
         messages.success(request, "Thank you: your experience will be shared after the opener.")

@@ -1,6 +1,17 @@
 from django.contrib import admin
 
-from stories.models import Reaction, Story, Tag
+from stories.models import (
+    EmpathyAnswers,
+    ExecutiveReport,
+    LeaderReminder,
+    Metric,
+    MetricValue,
+    Reaction,
+    Story,
+    StoryImport,
+    StoryMerge,
+    Tag,
+)
 
 
 @admin.register(Story)
@@ -24,3 +35,55 @@ class ReactionAdmin(admin.ModelAdmin[Reaction]):
     list_display = ["story", "person", "created_at"]
     list_select_related = ["story", "person"]
     raw_id_fields = ["story", "person"]
+
+
+@admin.register(Metric)
+class MetricAdmin(admin.ModelAdmin[Metric]):
+    list_display = ["name", "unit", "good_direction"]
+    search_fields = ["name"]
+
+
+@admin.register(MetricValue)
+class MetricValueAdmin(admin.ModelAdmin[MetricValue]):
+    list_display = ["metric", "week", "value", "recorded_by", "recorded_at"]
+    list_filter = ["metric"]
+    list_select_related = ["metric", "recorded_by"]
+    raw_id_fields = ["recorded_by"]
+    date_hierarchy = "week"
+
+
+@admin.register(EmpathyAnswers)
+class EmpathyAnswersAdmin(admin.ModelAdmin[EmpathyAnswers]):
+    list_display = ["company", "experience", "would_stay", "story"]
+    list_filter = ["experience", "would_stay"]
+    list_select_related = ["story"]
+    raw_id_fields = ["story"]
+
+
+@admin.register(ExecutiveReport)
+class ExecutiveReportAdmin(admin.ModelAdmin[ExecutiveReport]):
+    list_display = ["spoke_with", "place", "conversations", "action_owner", "story"]
+    list_filter = ["place"]
+    list_select_related = ["story", "action_owner"]
+    raw_id_fields = ["story", "action_owner"]
+
+
+@admin.register(LeaderReminder)
+class LeaderReminderAdmin(admin.ModelAdmin[LeaderReminder]):
+    list_display = ["leader", "due_since", "sent_at"]
+    list_select_related = ["leader"]
+    raw_id_fields = ["leader"]
+
+
+@admin.register(StoryMerge)
+class StoryMergeAdmin(admin.ModelAdmin[StoryMerge]):
+    list_display = ["source", "target", "merged_by", "merged_at", "undone_at"]
+    list_select_related = ["source", "target", "merged_by"]
+    raw_id_fields = ["source", "target", "merged_by"]
+
+
+@admin.register(StoryImport)
+class StoryImportAdmin(admin.ModelAdmin[StoryImport]):
+    list_display = ["filename", "person", "created_at", "imported_at", "imported_count"]
+    list_select_related = ["person"]
+    raw_id_fields = ["person"]

@@ -65,6 +65,7 @@ class StoryForm(forms.ModelForm[Story]):
             "sentiment",
             "body",
             "tags",
+            "shout_out_to",
             "customer_name",
             "customer_organisation",
             "customer_segment",
@@ -79,6 +80,7 @@ class StoryForm(forms.ModelForm[Story]):
             "customer_organisation": "Organisation",
             "customer_segment": "Segment",
             "visibility": "Who can see it",
+            "shout_out_to": "Shout-out to a colleague or team",
         }
         widgets = {
             "title": forms.Textarea(attrs={"rows": 2}),
@@ -103,6 +105,17 @@ class StoryForm(forms.ModelForm[Story]):
         super().__init__(*args, **kwargs)
         # Radio buttons need no "---------" entry.
         self.fields["sentiment"].choices = Sentiment.choices  # type: ignore[attr-defined]
+        if self.instance.pk is None:
+            # While a new insight is typed, the ones like it already logged appear beneath.
+            self.fields["title"].widget.attrs.update(
+                {
+                    "hx-get": reverse_lazy("stories:similar"),
+                    "hx-trigger": "input changed delay:300ms",
+                    "hx-target": "#similar-stories",
+                    "hx-swap": "innerHTML",
+                    "hx-sync": "closest form:abort",
+                }
+            )
 
     def clean_title(self) -> str:
         title: str = self.cleaned_data["title"].strip()
@@ -111,6 +124,17 @@ class StoryForm(forms.ModelForm[Story]):
                 "Write down what the customer said: a quote or a short summary."
             )
         return title
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        sentiment = cleaned.get("sentiment")
+        # Kudos thank someone for a success; a frustration naming a colleague would be blame.
+        if cleaned.get("shout_out_to") and sentiment and sentiment != Sentiment.SUCCESS:
+            self.add_error(
+                "shout_out_to",
+                "Shout-outs are for successes: choose Success above, or leave this empty.",
+            )
+        return cleaned
 
 
 class StoryFilterForm(forms.Form):
@@ -154,3 +178,4 @@ class QuickStoryForm(StoryForm):
         self.fields["tags"].widget.attrs.update(
             {"list": "quick-tag-suggestions", "hx-target": "#quick-tag-suggestions"}
         )
+        self.fields["title"].widget.attrs["hx-target"] = "#quick-similar"

@@ -66,15 +66,21 @@ class Tag(models.Model):
 
 
 class StoryQuerySet(models.QuerySet["Story"]):
-    def visible_to(self, user: User | AnonymousUser) -> Self:
+    def current(self) -> Self:
+        """Stories not merged into another: a merged one lives on in the story it joined."""
+        return self.filter(merged_into__isnull=True)
+
+    def visible_to(self, user: User | AnonymousUser, *, include_merged: bool = False) -> Self:
+        # Merged stories leave lists, search and counts; only their page still finds them.
+        stories = self if include_merged else self.current()
         if is_admin(user):
-            return self
+            return stories
         if not user.is_authenticated:
-            return self.none()
-        return self.filter(Q(visibility=Visibility.COMPANY) | Q(author=user))
+            return stories.none()
+        return stories.filter(Q(visibility=Visibility.COMPANY) | Q(author=user))
 
     def company_wide(self) -> Self:
-        return self.filter(visibility=Visibility.COMPANY)
+        return self.current().filter(visibility=Visibility.COMPANY)
 
     def matching(self, text: str) -> Self:
         """Stories matching a search, best first: a title match ranks above a body match."""

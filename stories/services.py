@@ -32,6 +32,7 @@ def story_create(
     channel: Channel | str = Channel.OTHER,
     happened_on: datetime.date | None = None,
     visibility: Visibility | str = Visibility.COMPANY,
+    shout_out_to: str = "",
 ) -> Story:
     story = Story(
         author=author,
@@ -44,6 +45,7 @@ def story_create(
         customer_segment=customer_segment,
         channel=channel,
         visibility=visibility,
+        shout_out_to=shout_out_to,
     )
     if happened_on is not None:
         story.happened_on = happened_on

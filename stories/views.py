@@ -109,7 +109,19 @@ def story_create(request: HtmxHttpRequest) -> HttpResponse:
 
 @require_GET
 def story_detail(request: HttpRequest, story_id: int) -> HttpResponse:
-    story = get_object_or_404(Story.objects.visible_to(request.user).for_listing(), pk=story_id)
+    # An empathy exercise's answers and a leader's report come in the same query as the story.
+    stories = (
+        Story.objects.visible_to(request.user, include_merged=True)
+        .for_listing()
+        .select_related("empathy", "report__action_owner__profile")
+    )
+    story = get_object_or_404(stories, pk=story_id)
+    if story.merged_into_id is not None:
+        # Old links to a duplicate still lead somewhere: to the story it was merged into.
+        messages.info(
+            request, "That story was merged into this one: its reactions and tags are here now."
+        )
+        return redirect("stories:detail", story.merged_into_id)
     context = {
         "story": story,
         "reacted": reacted_story_ids(signed_in(request), [story]),

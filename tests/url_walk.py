@@ -1,5 +1,6 @@
 """Every named URL in the project, with its arguments filled in, for tests that visit them all."""
 
+import datetime
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -8,8 +9,21 @@ from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from insightboard.people.models import ApiToken
+from insightboard.people.tokens import api_token_create
 from meetings.models import ActionItem, Meeting, MeetingSeries, Opener
-from stories.models import Story
+from stories.metrics import week_of
+from stories.models import (
+    EmpathyAnswers,
+    ExecutiveReport,
+    Kind,
+    LeaderReminder,
+    Metric,
+    MetricValue,
+    Story,
+    StoryImport,
+    StoryMerge,
+)
 from tests.factories import ReactionFactory, StoryFactory
 
 
@@ -89,6 +103,10 @@ def url_for(route: Route, story: Story) -> str:
         "meeting_id": Meeting.objects.order_by("pk").values_list("pk", flat=True).first(),
         "series_id": MeetingSeries.objects.order_by("pk").values_list("pk", flat=True).first(),
         "action_id": ActionItem.objects.order_by("pk").values_list("pk", flat=True).first(),
+        "metric_id": Metric.objects.order_by("pk").values_list("pk", flat=True).first(),
+        "token_id": ApiToken.objects.order_by("pk").values_list("pk", flat=True).first(),
+        "merge_id": StoryMerge.objects.order_by("pk").values_list("pk", flat=True).first(),
+        "import_id": StoryImport.objects.order_by("pk").values_list("pk", flat=True).first(),
     }
     kwargs: dict[str, object] = {}
     for argument in route.arguments:
@@ -103,14 +121,48 @@ def url_for(route: Route, story: Story) -> str:
 
 
 def story_to_walk(author, reactor) -> Story:
-    """A company story with a tag and a reaction, plus sign-in records, so admin pages have rows."""
+    """A company story with a tag and a reaction, plus sign-in records, so admin pages have rows,
+    and an API key for the author."""
     story = StoryFactory(author=author, tags=["checkout"], body="**Bold** words")
     ReactionFactory(story=story, person=reactor)
+    api_token_create(person=author, name="Walk")
     attempt = {"username": reactor.username, "ip_address": "10.0.0.1", "user_agent": "walk"}
     AccessAttempt.objects.create(**attempt, get_data="", post_data="", failures_since_start=1)
     AccessFailureLog.objects.create(**attempt)
     AccessLog.objects.create(**attempt)
+    records_to_walk(author, reactor)
     return story
+
+
+def records_to_walk(author, reactor) -> None:
+    """A row for each of the stories app's other models, so their admin pages have one to show."""
+    empathy = StoryFactory(author=author, kind=Kind.EMPATHY, title="The bike shop fixed it free")
+    EmpathyAnswers.objects.create(
+        story=empathy,
+        company="The bike shop",
+        experience="positive",
+        what_made_it="They fixed it while I waited.",
+        why_it_stood_out="Nobody asked them to.",
+        would_stay="yes",
+        meaning_for_us="Small favours are remembered.",
+    )
+    report = StoryFactory(author=author, kind=Kind.EXECUTIVE, title="Renewals hinge on onboarding")
+    ExecutiveReport.objects.create(
+        story=report,
+        spoke_with="Three enterprise customers",
+        conversations=3,
+        place="visit",
+        insight="Onboarding decides the renewal.",
+        suggested_action="Call every new customer in week two",
+        action_owner=reactor,
+    )
+    LeaderReminder.objects.create(leader=author, due_since=datetime.date(2025, 1, 1))
+    StoryMerge.objects.create(source=empathy, target=report, merged_by=reactor)
+    StoryImport.objects.create(person=author, filename="walk.csv", content="title,sentiment\n")
+    metric = Metric.objects.create(name="Net Promoter Score", good_direction="up")
+    MetricValue.objects.create(
+        metric=metric, week=week_of(datetime.date.today()), value=42, recorded_by=reactor
+    )
 
 
 def meeting_to_walk(story: Story, *, host, attendee) -> Meeting:

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm, SetPasswordMixin
 from django.contrib.auth.models import User
 
-from insightboard.people.models import Profile
+from insightboard.people.models import ApiToken, Profile
 from insightboard.people.roles import Role
 from insightboard.people.services import email_is_taken
 
@@ -66,3 +66,13 @@ class ProfileForm(forms.ModelForm[Profile]):
         fields = ["display_name", "team", "digest"]
         labels = {"display_name": "Name"}
         widgets = {"digest": forms.RadioSelect}
+
+
+class ApiTokenForm(forms.ModelForm[ApiToken]):
+    class Meta:
+        model = ApiToken
+        fields = ["name"]
+        labels = {"name": "Name of a new key"}
+        error_messages = {
+            "name": {"required": "Name the key after what will use it, e.g. “Zendesk import”."}
+        }

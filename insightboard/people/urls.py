@@ -7,4 +7,6 @@ urlpatterns = [
     path("signup/", views.signup, name="signup"),
     path("invite/", views.invite, name="invite"),
     path("profile/", views.profile, name="profile"),
+    path("profile/keys/", views.api_token_create, name="api_token_create"),
+    path("profile/keys/<int:token_id>/revoke/", views.api_token_revoke, name="api_token_revoke"),
 ]

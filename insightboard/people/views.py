@@ -4,10 +4,19 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required, permission_required
 from django.contrib.auth.views import LoginView
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
 
-from insightboard.people.forms import EmailAuthenticationForm, InviteForm, ProfileForm, SignupForm
+from insightboard.people import tokens
+from insightboard.people.forms import (
+    ApiTokenForm,
+    EmailAuthenticationForm,
+    InviteForm,
+    ProfileForm,
+    SignupForm,
+)
 from insightboard.people.models import Profile
 from insightboard.people.roles import ADMIN_PERMISSION, Role, signed_in
 from insightboard.people.services import person_create, person_invite
@@ -63,16 +72,64 @@ def invite(request: HttpRequest) -> HttpResponse:
     return render(request, "people/invite.html", {"form": form})
 
 
-@require_http_methods(["GET", "POST"])
-def profile(request: HttpRequest) -> HttpResponse:
+def profile_page(
+    request: HttpRequest, *, form: ProfileForm | None = None, token_form: ApiTokenForm | None = None
+) -> HttpResponse:
+    person = signed_in(request)
+    if form is None:
+        form = ProfileForm(instance=own_profile(request))
+    context = {
+        "form": form,
+        "api_tokens": person.api_tokens.order_by("-created_at", "-id"),
+        "token_form": token_form or ApiTokenForm(),
+    }
+    return render(request, "people/profile.html", context)
+
+
+def own_profile(request: HttpRequest) -> Profile:
     person = signed_in(request)
     # People made outside the app (createsuperuser) get their profile on first visit.
     person_profile, _ = Profile.objects.get_or_create(
         user=person, defaults={"display_name": person.get_username()}
     )
-    form = ProfileForm(request.POST or None, instance=person_profile)
+    return person_profile
+
+
+@require_http_methods(["GET", "POST"])
+def profile(request: HttpRequest) -> HttpResponse:
+    form = ProfileForm(request.POST or None, instance=own_profile(request))
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, "Saved your profile.")
         return redirect("profile")
-    return render(request, "people/profile.html", {"form": form})
+    return profile_page(request, form=form)
+
+
+@require_POST
+@never_cache  # The page shows the key: no cache may keep it.
+def api_token_create(request: HttpRequest) -> HttpResponse:
+    token_form = ApiTokenForm(request.POST)
+    if not token_form.is_valid():
+        return profile_page(request, token_form=token_form)
+    token, raw_key = tokens.api_token_create(
+        person=signed_in(request), name=token_form.cleaned_data["name"]
+    )
+    # Shown on this response only, never put in a message or the session.
+    context = {
+        "token": token,
+        "raw_key": raw_key,
+        "api_url": request.build_absolute_uri(reverse("api:story_list")),
+    }
+    return render(request, "people/api_token_created.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def api_token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+    token = get_object_or_404(signed_in(request).api_tokens, pk=token_id)
+    if request.method == "POST":
+        tokens.api_token_revoke(token=token)
+        messages.success(
+            request, f"Revoked “{token.name}”: whatever used it can no longer reach InsightBoard."
+        )
+        return redirect(f"{reverse('profile')}#api-keys")
+    return render(request, "people/api_token_confirm_revoke.html", {"token": token})

@@ -163,10 +163,43 @@ EXPECTED: dict[str, dict[str, int | str]] = {
     "stories:edit": author_and_admins(200, others=404),
     "stories:delete": author_and_admins(200, others=404),
     "stories:hear_too": everyone(405),  # POST only
+    # Getting insights in and out: an upload is its uploader's alone (the walk's is alice's).
+    "stories:import": everyone(200),
+    "stories:import_preview": everyone(404) | {"alice": 200},
+    "stories:import_confirm": everyone(405),  # POST only
+    "stories:export_csv": everyone(200),
+    "stories:export_json": everyone(200),
+    # Duplicates: everyone sees suggestions and says "same as"; only admins merge and undo.
+    "stories:similar": everyone(200),
+    "stories:same_as": everyone(405),  # POST only
+    "stories:merge": admins_only(200, others=403),
+    "stories:unmerge": everyone(405),  # POST only
+    # Customer metrics: everyone reads them; only admins define metrics and record values.
+    "stories:metrics": everyone(200),
+    "stories:metric_create": admins_only(200, others=403),
+    "stories:metric_edit": admins_only(200, others=403),
+    "stories:metric_record": admins_only(200, others=403),
+    "stories:metric_upload": admins_only(200, others=403),
+    "stories:empathy_create": everyone(200),
+    # Executive reports: leaders (lena) and admins file them; everyone reads the Leaders' corner.
+    "stories:report_create": everyone(403) | {"lena": 200, "ada": 200},
+    "stories:leaders": everyone(200),
+    "stories:kudos": everyone(200),
     "login": everyone("/", anonymous=200),
     "signup": everyone(200, anonymous=200),
     "invite": admins_only(200, others=403),
     "profile": everyone(200),
+    "api_token_create": everyone(405),  # POST only
+    "api_token_revoke": everyone(404) | {"alice": 200},  # the walk's key is alice's
+    # The API answers cookie clients too (reads only); without a session or a key, a JSON 401.
+    "api:story_list": everyone(200, anonymous=401),
+    "api:story_create": everyone(200, anonymous=401),  # the list's URL, POST with a key
+    "api:story_detail": everyone(200, anonymous=401),
+    "api:metric_list": everyone(200, anonymous=401),
+    "api:metric_value_record": everyone(405, anonymous=405),  # POST only
+    "api:openapi-json": everyone(200, anonymous=200),
+    "api:openapi-view": everyone(200),
+    "api:api-root": everyone(404, anonymous=404),
     "logout": everyone(405),  # POST only
     "password_change": everyone(200),
     "password_change_done": everyone(200),

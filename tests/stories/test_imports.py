@@ -1,0 +1,562 @@
+"""CSV import: every row checked and reported before anything is written; then one transaction,
+and importing the same file again adds nothing."""
+
+import csv
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from stories import imports
+from stories.models import Story, StoryImport, Visibility
+from tests.factories import StoryFactory
+
+pytestmark = pytest.mark.django_db
+
+HEADER = ["title", "sentiment", "body", "tags", "customer_name", "channel", "happened_on"]
+GOOD_ROWS = [
+    [
+        "I waited 40 minutes to cancel",
+        "frustration",
+        "",
+        "billing; cancellation",
+        "Amira",
+        "call",
+        "2025-03-31",
+    ],
+    [
+        "The app found my parcel in seconds",
+        "Success",
+        "**Quick**",
+        "delivery",
+        "",
+        "",
+        "31/03/2025",
+    ],
+]
+
+
+def csv_text(rows: list[list[str]], header: list[str] = HEADER) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(header)
+    writer.writerows(rows)
+    return out.getvalue()
+
+
+def upload(client, content: str | bytes, name: str = "insights.csv"):
+    data = content.encode() if isinstance(content, str) else content
+    return client.post(
+        reverse("stories:import"), {"file": SimpleUploadedFile(name, data, "text/csv")}
+    )
+
+
+def preview_of(client, content: str | bytes):
+    response = upload(client, content)
+    assert response.status_code == 302, response.context["form"].errors
+    return client.get(response["Location"])
+
+
+def confirm(client, story_import: StoryImport):
+    return client.post(reverse("stories:import_confirm", args=[story_import.pk]))
+
+
+def problems(response) -> list[tuple[int, str, str]]:
+    return [(note.row, note.column, note.message) for note in response.context["preview"].problems]
+
+
+def upload_error(response) -> str:
+    assert response.status_code == 200
+    return " ".join(response.context["form"].errors["file"])
+
+
+# --- Good files ----------------------------------------------------------------------------------
+
+
+def test_it_previews_good_rows_without_writing_a_story(alice_client, alice):
+    response = preview_of(alice_client, csv_text(GOOD_ROWS))
+
+    preview = response.context["preview"]
+    assert response.status_code == 200
+    assert (preview.rows_read, preview.to_import, preview.rows_with_problems) == (2, 2, 0)
+    assert "Import 2 insights" in response.text
+    assert "I waited 40 minutes to cancel" in response.text
+    assert Story.objects.count() == 0
+    assert StoryImport.objects.get().person == alice
+
+
+def test_it_imports_every_valid_row_as_the_uploader_once_confirmed(alice_client, alice):
+    preview_of(alice_client, csv_text(GOOD_ROWS))
+    story_import = StoryImport.objects.get()
+
+    response = confirm(alice_client, story_import)
+
+    assert response.status_code == 302
+    assert response["Location"] == f"{reverse('stories:list')}?author={alice.pk}"
+    cancel, parcel = Story.objects.order_by("pk")
+    assert cancel.author == parcel.author == alice
+    assert (cancel.sentiment, cancel.channel, str(cancel.happened_on)) == (
+        "frustration",
+        "call",
+        "2025-03-31",
+    )
+    assert sorted(tag.name for tag in cancel.tags.all()) == ["billing", "cancellation"]
+    assert (parcel.sentiment, parcel.channel, str(parcel.happened_on)) == (
+        "success",
+        "other",
+        "2025-03-31",
+    )
+    assert parcel.body == "**Quick**"
+    assert parcel.import_key.startswith("sha256:")
+    story_import.refresh_from_db()
+    assert story_import.imported_count == 2
+    assert story_import.imported_at is not None
+    assert "Imported 2 insights." in alice_client.get(response["Location"]).text
+
+
+def test_it_reads_a_byte_order_mark_semicolons_and_labels(alice_client):
+    content = (
+        "\ufeffQuote;Sentiment;Channel;Visibility;Date\n"
+        "Loved the new bill layout;SUCCESS;Support ticket;Only me (and admins);\n"
+    )
+    response = preview_of(alice_client, content.encode())
+
+    assert response.context["preview"].to_import == 1
+    confirm(alice_client, StoryImport.objects.get())
+    story = Story.objects.get()
+    assert (story.title, story.sentiment, story.channel) == (
+        "Loved the new bill layout",
+        "success",
+        "support_ticket",
+    )
+    assert story.visibility == Visibility.PRIVATE
+    assert story.happened_on == story.created_at.date()
+
+
+@pytest.mark.parametrize("newline", ["\r\n", "\n", "\r"])
+def test_it_numbers_rows_as_a_spreadsheet_does_whatever_the_line_endings(alice_client, newline):
+    content = newline.join(
+        ["title,sentiment,body", 'Slow,idea,"two\nlines"', "Fast,success,", "Odd,meh,", ""]
+    )
+    response = preview_of(alice_client, content)
+
+    assert [(row, column) for row, column, _ in problems(response)] == [(4, "sentiment")]
+    assert response.context["preview"].to_import == 2
+    confirm(alice_client, StoryImport.objects.get())
+    assert Story.objects.get(title="Slow").body == "two\nlines"
+
+
+def test_it_lists_ignored_columns_as_notes(alice_client):
+    response = preview_of(
+        alice_client, csv_text([["Slow", "idea", "7"]], ["title", "sentiment", "id"])
+    )
+
+    notes = response.context["preview"].notices
+    assert [(note.row, note.column) for note in notes] == [(1, "id")]
+    assert "Not a column we import" in response.text
+
+
+# --- Bad rows ------------------------------------------------------------------------------------
+
+
+def test_it_reports_bad_rows_by_row_and_column_and_imports_only_the_good(alice_client):
+    rows = [
+        GOOD_ROWS[0],
+        ["", "frustration", "", "", "", "", ""],
+        ["Bills are confusing", "grumpy", "", "", "", "", ""],
+        ["Bills are confusing", "frustration", "", "", "", "", "31/02/2025"],
+        ["Bills are confusing", "frustration", "", "", "", "fax", "2025-13-01"],
+    ]
+    response = preview_of(alice_client, csv_text(rows))
+
+    assert problems(response) == [
+        (3, "title", "Write down what the customer said: a quote or a short summary."),
+        (4, "sentiment", "“grumpy” is not a sentiment we know: use success, frustration or idea."),
+        (
+            5,
+            "happened_on",
+            "“31/02/2025” is not a date we can read: write it as YYYY-MM-DD (2025-03-31) or "
+            "DD/MM/YYYY (31/03/2025).",
+        ),
+        (
+            6,
+            "channel",
+            "“fax” is not a channel we know: use call, email, support_ticket, chat, social, "
+            "review, survey, in_person or other.",
+        ),
+        (
+            6,
+            "happened_on",
+            "“2025-13-01” is not a date we can read: write it as YYYY-MM-DD (2025-03-31) or "
+            "DD/MM/YYYY (31/03/2025).",
+        ),
+    ]
+    preview = response.context["preview"]
+    assert (preview.to_import, preview.rows_with_problems) == (1, 4)
+    assert "“grumpy” is not a sentiment we know" in response.text
+    assert Story.objects.count() == 0
+
+    response = confirm(alice_client, StoryImport.objects.get())
+
+    assert [story.title for story in Story.objects.all()] == ["I waited 40 minutes to cancel"]
+    assert "4 with problems left out." in alice_client.get(response["Location"]).text
+
+
+def test_it_makes_ten_megabytes_in_a_cell_a_row_problem_not_a_crash(alice_client):
+    huge = "x" * (10 * 1024 * 1024)
+    rows = [[huge, "idea", "", "", "", "", ""], ["Slow", "idea", "y" * 20_001], GOOD_ROWS[0]]
+    response = preview_of(alice_client, csv_text(rows))
+
+    assert problems(response) == [
+        (2, "title", "This cell has 10,485,760 characters; at most 500 fit in “title”."),
+        (3, "body", "This cell has 20,001 characters; at most 20,000 fit in “body”."),
+    ]
+    assert response.context["preview"].to_import == 1
+    assert len(response.content) < 100_000  # the cell is counted, never echoed
+
+
+def test_it_refuses_a_row_with_more_cells_than_columns(alice_client):
+    content = "title,sentiment\nWe love it, really,success\n"
+    response = preview_of(alice_client, content)
+
+    assert problems(response) == [
+        (
+            2,
+            "",
+            "This row has 3 cells but the first row names 2 columns. A cell with a comma in it "
+            "needs double quotes.",
+        ),
+        (2, "sentiment", "“really” is not a sentiment we know: use success, frustration or idea."),
+    ]
+    assert "the whole row" in response.text
+
+
+def test_it_refuses_a_shout_out_on_a_frustration_as_the_form_does(alice_client):
+    content = "title,sentiment,shout_out_to\nSlow refund,frustration,Jess\nFast fix,success,Jess\n"
+    response = preview_of(alice_client, content)
+
+    assert problems(response) == [
+        (
+            2,
+            "shout_out_to",
+            "Shout-outs are for successes: choose Success above, or leave this empty.",
+        )
+    ]
+
+
+# --- Formula injection ---------------------------------------------------------------------------
+
+
+def test_it_keeps_a_formula_as_text_and_flags_it_in_the_preview(alice_client):
+    formula = '=HYPERLINK("http://evil.example","x")'
+    response = preview_of(alice_client, csv_text([[formula, "idea", "", "", "", "", ""]]))
+
+    notes = response.context["preview"].notices
+    assert [(note.row, note.column) for note in notes] == [(2, "title")]
+    assert notes[0].message.startswith("Starts with “=”: it will be shown as text")
+    assert response.context["preview"].to_import == 1
+
+    confirm(alice_client, StoryImport.objects.get())
+    story = Story.objects.get()
+    assert story.title == formula
+    page = alice_client.get(story.get_absolute_url()).text
+    assert "=HYPERLINK(&quot;http://evil.example&quot;,&quot;x&quot;)" in page
+    assert '<a href="http://evil.example"' not in page
+
+
+@pytest.mark.parametrize("start", ["+", "-", "@", "\t"])
+def test_it_flags_every_formula_start(alice_client, start):
+    content = csv_text([[f"{start}cmd|' /C calc'!A0", "idea", "", "", "Ann", "", ""]])
+    response = preview_of(alice_client, content)
+
+    assert [note.column for note in response.context["preview"].notices] == ["title"]
+
+
+# --- Bad files -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "This file is empty."),
+        (b"\n\n", "This file is empty."),
+        (b"\xef\xbb\xbf", "This file is empty"),
+        (b"title,sentiment\n", "The file names its columns but has no rows to import."),
+        (
+            b"Checkout was slow,frustration\nLoved it,success\n",
+            "The first row looks like an insight, not column names",
+        ),
+        (b"quote_text,sentiment\nSlow,idea\n", "The first row has no “title” column."),
+        (b"body,tags\nSlow,idea\n", "The first row has no “title” or “sentiment” columns."),
+        (b"title,sentiment,Title\nSlow,idea,x\n", "The column “Title” appears twice"),
+    ],
+)
+def test_it_refuses_a_file_it_cannot_import_and_says_why(alice_client, content, message):
+    response = upload(alice_client, content)
+
+    assert message in upload_error(response)
+    assert StoryImport.objects.count() == 0
+
+
+def test_it_asks_for_a_file_when_none_was_chosen(alice_client):
+    response = alice_client.post(reverse("stories:import"))
+
+    assert upload_error(response) == "Choose a CSV file to upload."
+
+
+def test_it_names_the_encoding_of_a_latin_1_file(alice_client):
+    content = "title,sentiment\nLe café était froid,frustration\n".encode("latin-1")
+
+    error = upload_error(upload(alice_client, content))
+
+    assert "This file is not UTF-8: byte 0xE9 on line 2 is not valid UTF-8" in error
+    assert "Latin-1 or Windows-1252" in error
+    assert StoryImport.objects.count() == 0
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le"])
+def test_it_names_the_encoding_of_a_utf_16_file(alice_client, encoding):
+    content = "title,sentiment\nSlow,idea\n".encode(encoding)
+
+    error = upload_error(upload(alice_client, content))
+
+    assert "This file is saved as UTF-16" in error
+    assert "CSV UTF-8" in error
+    assert StoryImport.objects.count() == 0
+
+
+def test_it_refuses_a_file_over_the_size_limit(alice_client):
+    content = b"title,sentiment\n" + b"x" * imports.MAX_UPLOAD_BYTES
+
+    error = upload_error(upload(alice_client, content))
+
+    assert "This file is 20.0 MB; files can be at most 20 MB. Split it into smaller files." in error
+    assert StoryImport.objects.count() == 0
+
+
+def test_it_refuses_more_rows_than_one_import_takes(alice_client, monkeypatch):
+    monkeypatch.setattr(imports, "MAX_ROWS", 2)
+    content = csv_text([["a", "idea"], ["b", "idea"], ["c", "idea"]], ["title", "sentiment"])
+
+    error = upload_error(upload(alice_client, content))
+
+    assert "This file has more than 2 rows." in error
+
+
+def test_it_keeps_the_upload_form_usable_after_an_error(alice_client):
+    response = upload(alice_client, b"body\nx\n")
+
+    assert 'class="notice error"' in response.text
+    assert "choose it again" in response.text
+
+
+# --- Importing once ------------------------------------------------------------------------------
+
+
+def test_it_imports_a_row_repeated_in_the_file_once(alice_client):
+    rows = [GOOD_ROWS[0], GOOD_ROWS[1], [" i waited 40  MINUTES to cancel ", *GOOD_ROWS[0][1:]]]
+    response = preview_of(alice_client, csv_text(rows))
+
+    preview = response.context["preview"]
+    assert (preview.to_import, preview.duplicates) == (2, 1)
+    assert [(note.row, note.message) for note in preview.notices] == [
+        (4, "The same as row 2: it is imported once.")
+    ]
+    confirm(alice_client, StoryImport.objects.get())
+    assert Story.objects.count() == 2
+
+
+def test_it_adds_nothing_when_the_same_file_is_imported_again(alice_client):
+    content = csv_text(GOOD_ROWS)
+    preview_of(alice_client, content)
+    confirm(alice_client, StoryImport.objects.get())
+
+    response = preview_of(alice_client, content)
+    assert response.context["preview"].already_imported == 2
+    assert response.context["preview"].to_import == 0
+    assert "Every row of this file was imported before" in response.text
+    response = confirm(alice_client, StoryImport.objects.latest("pk"))
+
+    assert Story.objects.count() == 2
+    assert "Imported 0 insights. 2 already imported, skipped." in (
+        alice_client.get(response["Location"]).text
+    )
+
+
+def test_it_knows_a_row_by_its_source_id_even_when_its_words_change(alice_client, alice):
+    header = ["title", "sentiment", "source_id"]
+    preview_of(alice_client, csv_text([["Slow refund", "frustration", "T-1"]], header))
+    confirm(alice_client, StoryImport.objects.get())
+
+    edited = [["Slow refund (edited)", "frustration", "T-1"], ["Kind agent", "success", "T-2"]]
+    response = preview_of(alice_client, csv_text(edited, header))
+    confirm(alice_client, StoryImport.objects.latest("pk"))
+
+    assert response.context["preview"].already_imported == 1
+    assert sorted(Story.objects.values_list("import_key", flat=True)) == ["src:T-1", "src:T-2"]
+    assert Story.objects.get(import_key="src:T-1").title == "Slow refund"
+
+
+def test_it_lets_two_people_import_the_same_file(alice_client, bob_client):
+    content = csv_text(GOOD_ROWS)
+    preview_of(alice_client, content)
+    confirm(alice_client, StoryImport.objects.get())
+
+    response = preview_of(bob_client, content)
+    confirm(bob_client, StoryImport.objects.latest("pk"))
+
+    assert response.context["preview"].to_import == 2
+    assert Story.objects.count() == 4
+
+
+def test_it_imports_a_file_once_however_often_it_is_confirmed(alice_client):
+    preview_of(alice_client, csv_text(GOOD_ROWS))
+    story_import = StoryImport.objects.get()
+    confirm(alice_client, story_import)
+
+    response = confirm(alice_client, story_import)
+
+    assert response["Location"] == reverse("stories:import_preview", args=[story_import.pk])
+    page = alice_client.get(response["Location"]).text
+    assert "This file was imported already on" in page
+    assert "2 insights added" in page
+    assert Story.objects.count() == 2
+
+
+def test_it_imports_nothing_when_another_upload_wins_a_race_to_a_row(
+    alice_client, alice, monkeypatch
+):
+    preview_of(alice_client, csv_text(GOOD_ROWS))
+    story_import = StoryImport.objects.get()
+    checked = imports.row_outcomes
+
+    def racing(*args, **kwargs):
+        for batch in checked(*args, **kwargs):
+            # Another upload of the same rows commits between the check and the insert.
+            StoryFactory(author=alice, import_key=batch[0].row.import_key)
+            yield batch
+
+    monkeypatch.setattr(imports, "row_outcomes", racing)
+    response = confirm(alice_client, story_import)
+    monkeypatch.undo()
+
+    page = alice_client.get(response["Location"]).text
+    assert "imported by another upload at the same moment, so nothing was imported" in page
+    story_import.refresh_from_db()
+    assert story_import.imported_at is None
+    assert Story.objects.count() == 0
+
+
+def test_it_imports_nothing_from_a_file_with_no_valid_row(alice_client):
+    preview_of(alice_client, csv_text([["", "idea", "", "", "", "", ""]]))
+    story_import = StoryImport.objects.get()
+
+    response = confirm(alice_client, story_import)
+
+    page = alice_client.get(response["Location"]).text
+    assert "Nothing was imported: no row of this file is valid." in page
+    story_import.refresh_from_db()
+    assert story_import.imported_at is None
+    assert Story.objects.count() == 0
+
+
+@pytest.mark.parametrize("persona", ["bob", "ada"])
+def test_it_keeps_an_upload_to_the_person_who_made_it(request, alice_client, persona):
+    from tests.conftest import client_for
+
+    preview_of(alice_client, csv_text(GOOD_ROWS))
+    story_import = StoryImport.objects.get()
+    other = client_for(request.getfixturevalue(persona))
+
+    assert other.get(reverse("stories:import_preview", args=[story_import.pk])).status_code == 404
+    assert confirm(other, story_import).status_code == 404
+    assert Story.objects.count() == 0
+
+
+def test_it_refuses_a_confirm_by_get(alice_client):
+    preview_of(alice_client, csv_text(GOOD_ROWS))
+
+    response = alice_client.get(
+        reverse("stories:import_confirm", args=[StoryImport.objects.get().pk])
+    )
+
+    assert response.status_code == 405
+    assert Story.objects.count() == 0
+
+
+def test_it_clears_a_persons_day_old_unconfirmed_uploads(alice_client, alice, bob):
+    old = StoryImport.objects.create(person=alice, filename="old.csv", content="title\n")
+    StoryImport.objects.filter(pk=old.pk).update(created_at=old.created_at.replace(year=2020))
+    bobs = StoryImport.objects.create(person=bob, filename="bob.csv", content="title\n")
+    StoryImport.objects.filter(pk=bobs.pk).update(created_at=old.created_at.replace(year=2020))
+
+    preview_of(alice_client, csv_text(GOOD_ROWS))
+
+    assert not StoryImport.objects.filter(pk=old.pk).exists()
+    assert StoryImport.objects.filter(pk=bobs.pk).exists()
+
+
+def test_it_counts_a_story_already_in_the_app_only_when_imported(alice_client, alice):
+    StoryFactory(author=alice, title="I waited 40 minutes to cancel", sentiment="frustration")
+
+    response = preview_of(alice_client, csv_text(GOOD_ROWS))
+
+    # A story typed into the form has no import key: the file's row is new to the import.
+    assert response.context["preview"].to_import == 2
+
+
+def test_it_explains_an_upload_that_no_longer_reads_instead_of_failing(alice_client, alice):
+    story_import = StoryImport.objects.create(person=alice, filename="old.csv", content="title\n")
+    preview = reverse("stories:import_preview", args=[story_import.pk])
+
+    page = alice_client.get(preview)
+    response = confirm(alice_client, story_import)
+
+    assert "The first row has no “sentiment” column." in page.text
+    assert response["Location"] == preview
+    assert Story.objects.count() == 0
+
+
+# --- Pages ---------------------------------------------------------------------------------------
+
+
+def test_it_escapes_what_the_file_says(alice_client):
+    content = csv_text(
+        [["<b>bold</b> claim", "idea"], ["Fine", "<i>meh</i>"]], ["title", "sentiment"]
+    )
+    response = upload(alice_client, content, name="<img src=x onerror=alert(1)>.csv")
+    page = alice_client.get(response["Location"]).text
+
+    assert "<img src=x" not in page
+    assert "&lt;img src=x onerror=alert(1)&gt;.csv" in page
+    assert "&lt;b&gt;bold&lt;/b&gt; claim" in page
+    assert "“&lt;i&gt;meh&lt;/i&gt;” is not a sentiment we know" in page
+
+
+def test_it_explains_the_columns_on_the_upload_page(alice_client):
+    response = alice_client.get(reverse("stories:import"))
+
+    assert response.status_code == 200
+    assert 'enctype="multipart/form-data"' in response.text
+    assert "31/03/2025" in response.text
+    assert "source_id" in response.text
+
+
+def test_it_links_to_the_import_from_the_insights_page(alice_client):
+    assert reverse("stories:import") in alice_client.get(reverse("stories:list")).text
+
+
+@pytest.mark.parametrize("count", [1, 50])
+def test_it_previews_in_constant_queries(alice_client, django_assert_num_queries, count):
+    rows = [
+        [f"Refund took {n} days", "frustration", "", "refunds", "", "", ""] for n in range(count)
+    ]
+    response = upload(alice_client, csv_text(rows))
+
+    # Session, person, the upload, which rows were imported before (one query per 1,000 rows),
+    # then the layout: two permission reads and the profile.
+    with django_assert_num_queries(7):
+        page = alice_client.get(response["Location"])
+
+    assert page.context["preview"].to_import == count
