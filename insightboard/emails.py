@@ -1,8 +1,10 @@
 """Every email goes through here: templates/emails/<name>/ holds its subject, text and HTML."""
 
+from smtplib import SMTPException
 from typing import Any
 
 import css_inline
+from celery import shared_task
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template import Context, Engine
@@ -41,3 +43,15 @@ def send_email(
     message = EmailMultiAlternatives(subject, text, None, to, headers=headers)
     message.attach_alternative(html, "text/html")
     message.send()
+
+
+# Every email task shares one retry policy: a mail server that is down or refuses for a moment
+# is worth another try after about 30 s, then twice as long each time, up to half an hour.
+# SMTPException is an OSError too; both are named so the intent reads plainly.
+email_task = shared_task(
+    ignore_result=True,
+    autoretry_for=(SMTPException, OSError),
+    retry_backoff=30,
+    retry_backoff_max=30 * 60,
+    max_retries=6,
+)
