@@ -11,31 +11,13 @@ from typing import Any
 from django.http import HttpRequest
 
 from insightboard.people.models import display_name
-from stories.imports import FORMULA_STARTS
+from stories.imports import FORMULA_STARTS, STORY_COLUMNS
 from stories.models import Story, StoryQuerySet
 
 CHUNK_SIZE = 2_000
 # Stories per piece of the response: fewer, larger writes to the client than one per line.
 STORIES_PER_WRITE = 100
-COLUMNS = [
-    "title",
-    "sentiment",
-    "body",
-    "tags",
-    "customer_name",
-    "customer_organisation",
-    "customer_segment",
-    "channel",
-    "happened_on",
-    "visibility",
-    "shout_out_to",
-    "kind",
-    "id",
-    "url",
-    "author",
-    "created_at",
-    "hear_too",
-]
+COLUMNS = [*STORY_COLUMNS, "kind", "id", "url", "author", "created_at", "hear_too"]
 # Tells spreadsheets the file is UTF-8 (Excel guesses otherwise); the import accepts it.
 BYTE_ORDER_MARK = "\ufeff"
 

@@ -40,7 +40,8 @@ SHORT_CELL = 100
 PENDING_DAYS = 1
 
 REQUIRED = ("title", "sentiment")
-COLUMNS = (
+# The story columns a file may carry; an export writes the same ones, so it imports again.
+STORY_COLUMNS = (
     "title",
     "sentiment",
     "body",
@@ -52,8 +53,8 @@ COLUMNS = (
     "happened_on",
     "visibility",
     "shout_out_to",
-    "source_id",
 )
+COLUMNS = (*STORY_COLUMNS, "source_id")
 ALIASES = {
     "quote": "title",
     "customer_organization": "customer_organisation",

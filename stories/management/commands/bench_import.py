@@ -28,6 +28,7 @@ from django.test import override_settings
 from django.utils import timezone
 
 from stories.imports import (
+    COLUMNS,
     MAX_ROWS,
     ImportOutcome,
     ImportPreview,
@@ -65,21 +66,7 @@ def bench_csv(rows: int) -> bytes:
     rng = random.Random(SEED)  # noqa: S311 - demo text, the same every run
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(
-        [
-            "title",
-            "sentiment",
-            "body",
-            "tags",
-            "customer_name",
-            "customer_organisation",
-            "customer_segment",
-            "channel",
-            "happened_on",
-            "visibility",
-            "source_id",
-        ]
-    )
+    writer.writerow(COLUMNS)
     for index, plan in enumerate(plan_stories(rng, rows, timezone.now())):
         story = plan.story
         day = story.happened_on
@@ -95,6 +82,7 @@ def bench_csv(rows: int) -> bytes:
                 story.channel,
                 day.isoformat() if index % 4 else f"{day:%d/%m/%Y}",
                 story.visibility,
+                "",
                 f"crm-{index}" if index % 2 else "",
             ]
         )
