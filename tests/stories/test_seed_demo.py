@@ -21,7 +21,7 @@ from stories.management.commands.seed_demo import (
     SIGN_IN_URL,
     plan_stories,
 )
-from stories.models import Reaction, Story, Tag
+from stories.models import ExecutiveReport, Kind, Reaction, Story, Tag
 
 pytestmark = pytest.mark.django_db
 
@@ -144,3 +144,14 @@ def test_it_writes_varied_titles() -> None:
     plans = list(plan_stories(random.Random(SEED), 2_000, timezone.now()))
     titles = [plan.story.title for plan in plans]
     assert len(set(titles)) > 1_600
+
+
+def test_it_fills_in_the_report_of_every_demo_executive_story(db):
+    call_command("seed_demo", "--stories", "120", stdout=StringIO())
+    executive = Story.objects.filter(kind=Kind.EXECUTIVE)
+    assert executive.exists()
+    assert ExecutiveReport.objects.count() == executive.count()
+    assert all(
+        report.action_owner_id == report.story.author_id
+        for report in ExecutiveReport.objects.select_related("story")
+    )

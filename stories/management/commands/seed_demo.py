@@ -20,7 +20,17 @@ from django.utils import timezone
 
 from insightboard.people.roles import Role
 from insightboard.people.services import person_create
-from stories.models import TITLE_MAX_LENGTH, Channel, Kind, Reaction, Sentiment, Story, Visibility
+from stories.models import (
+    TITLE_MAX_LENGTH,
+    Channel,
+    ExecutiveReport,
+    Kind,
+    Reaction,
+    ReportPlace,
+    Sentiment,
+    Story,
+    Visibility,
+)
 from stories.services import tags_for
 
 DEMO_PASSWORD = "insightboard-demo"  # noqa: S105 - printed for everyone on purpose
@@ -944,6 +954,40 @@ def demo_people() -> list[AbstractBaseUser]:
     return [found[person.email] for person in PEOPLE]
 
 
+# What a leader's conversations translate into, for the executive reports' own fields.
+REPORT_INSIGHTS = (
+    "Customers judge us on the first bill more than on the first month of service.",
+    "Small businesses want one named person to call, not a queue that starts over each time.",
+    "People leave quietly when a fix takes longer than a week; they never tell us why.",
+    "Our best customers recommend us for how we handle problems, not for the price.",
+)
+REPORT_ACTIONS = (
+    "Call every new customer whose first bill is higher than we quoted",
+    "Give each business account a named contact in Support",
+    "Show the expected fix time on every open fault",
+    "Ask three recommending customers to tell their story at the next all-hands",
+)
+
+
+def report_details(plans: list[StoryPlan], rng: random.Random) -> list[ExecutiveReport]:
+    """The executive report fields of the batch's executive stories (their own random stream,
+    so that adding reports leaves the stories themselves as they were)."""
+    return [
+        ExecutiveReport(
+            story_id=plan.story.pk,
+            spoke_with=f"{plan.story.customer_organisation} ({plan.story.customer_segment})",
+            conversations=rng.randint(1, 5),
+            place=rng.choice(ReportPlace.values),
+            insight=rng.choice(REPORT_INSIGHTS),
+            suggested_action=rng.choice(REPORT_ACTIONS),
+            # The leader who filed it owns the action until they hand it on.
+            action_owner_id=plan.story.author_id,
+        )
+        for plan in plans
+        if plan.story.kind == Kind.EXECUTIVE
+    ]
+
+
 def seed_stories(count: int, *, stdout: OutputWrapper | None = None) -> int:
     """Write `count` more demo stories with their tags and reactions; returns how many."""
     people = [person.pk for person in demo_people()]
@@ -953,6 +997,7 @@ def seed_stories(count: int, *, stdout: OutputWrapper | None = None) -> int:
     now = timezone.now()
     StoryTag = Story.tags.through
     plans = plan_stories(rng, count, now)
+    report_rng = random.Random(SEED + 1 + Story.objects.count())  # noqa: S311 - demo data
     done = 0
     while done < count:
         batch = [next(plans) for _ in range(min(BATCH_SIZE, count - done))]
@@ -970,6 +1015,7 @@ def seed_stories(count: int, *, stdout: OutputWrapper | None = None) -> int:
                 for plan in batch
                 for person, when in plan.reactions
             )
+            ExecutiveReport.objects.bulk_create(report_details(batch, report_rng))
         previous, done = done, done + len(batch)
         if stdout is not None and done // PROGRESS_EVERY > previous // PROGRESS_EVERY:
             stdout.write(f"  {done:,} of {count:,} stories written")
