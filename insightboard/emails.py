@@ -4,11 +4,12 @@ from smtplib import SMTPException
 from typing import Any
 
 import css_inline
-from celery import shared_task
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template import Context, Engine
 from django.template.loader import render_to_string
+
+from insightboard.celery import background_task
 
 # Mail clients drop <style> blocks, so the HTML part carries its CSS inline. Nothing is fetched.
 INLINER = css_inline.CSSInliner(load_remote_stylesheets=False)
@@ -48,7 +49,7 @@ def send_email(
 # Every email task shares one retry policy: a mail server that is down or refuses for a moment
 # is worth another try after about 30 s, then twice as long each time, up to half an hour.
 # SMTPException is an OSError too; both are named so the intent reads plainly.
-email_task = shared_task(
+email_task = background_task(
     ignore_result=True,
     autoretry_for=(SMTPException, OSError),
     retry_backoff=30,

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "insightboard.people",
     "stories",
     "meetings",
+    "insightboard.metrics",
 ]
 
 MIDDLEWARE = [
@@ -136,7 +137,7 @@ CELERY_BEAT_SCHEDULE = {
         "options": {"expires": PREBRIEF_SWEEP_SECONDS - 60},
     },
     "remind-leaders": {
-        "task": "stories.tasks.remind_leaders",
+        "task": "stories.reports.tasks.remind_leaders",
         # Each morning (in Celery's time zone); a reminder claim makes a second run harmless.
         "schedule": crontab(hour=9, minute=0),
         # A sweep still queued by the evening is dropped: tomorrow's covers the same leaders.
@@ -189,6 +190,8 @@ except (ZoneInfoNotFoundError, ValueError):
     ) from None
 USE_I18N = True
 USE_TZ = True
+# Beat's crontab hours ("each morning at 9") are the company's, not UTC's.
+CELERY_TIMEZONE = TIME_ZONE
 
 # --- Static files -----------------------------------------------------------------------------
 STATIC_URL = "static/"

@@ -2,14 +2,18 @@ from django.contrib import admin
 from django.urls import include, path
 
 from insightboard import views
-from insightboard.api import api
+from insightboard.api.urls import api
 from insightboard.health import healthz
+from insightboard.metrics.urls import moved_urlpatterns as moved_metric_urls
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", healthz, name="healthz"),
+    # Before the stories' own: customer metrics lived at /stories/metrics/.
+    path("stories/metrics/", include((moved_metric_urls, "moved_metrics"))),
     path("stories/", include("stories.urls")),
     path("meetings/", include("meetings.urls")),
+    path("metrics/", include("insightboard.metrics.urls")),
     path("accounts/", include("insightboard.people.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("api/v1/", api.urls),

@@ -2,29 +2,11 @@ import datetime
 from typing import Any
 
 from django import forms
-from django.contrib.auth.models import User
 from django.utils import timezone
 
+from insightboard.people.forms import PeopleChoiceField, PersonChoiceField
 from meetings.models import ActionItem, Meeting, MeetingSeries
 from stories.forms import TagListField
-
-
-def person_label(obj: Any) -> str:
-    profile = getattr(obj, "profile", None)
-    return f"{profile.display_name} ({obj.email})" if profile else str(obj.email)
-
-
-class PersonChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
-    def label_from_instance(self, obj: Any) -> str:
-        return person_label(obj)
-
-
-def active_people() -> Any:
-    return (
-        User.objects.filter(is_active=True)
-        .select_related("profile")
-        .order_by("profile__display_name", "pk")
-    )
 
 
 class EndsAfterStarts(forms.BaseForm):
@@ -39,8 +21,7 @@ class EndsAfterStarts(forms.BaseForm):
 
 
 class SeriesForm(EndsAfterStarts, forms.ModelForm[MeetingSeries]):
-    hosts = PersonChoiceField(
-        queryset=User.objects.none(),
+    hosts = PeopleChoiceField(
         help_text="Hosts pull the opener and keep notes. Ctrl-click (⌘ on a Mac) picks several.",
         error_messages={
             "required": "Choose at least one host.",
@@ -48,8 +29,7 @@ class SeriesForm(EndsAfterStarts, forms.ModelForm[MeetingSeries]):
             "invalid_pk_value": "Choose hosts from the list.",
         },
     )
-    attendees = PersonChoiceField(
-        queryset=User.objects.none(),
+    attendees = PeopleChoiceField(
         required=False,
         help_text="They see the meeting and take turns sharing their own customer experience.",
         error_messages={
@@ -93,8 +73,6 @@ class SeriesForm(EndsAfterStarts, forms.ModelForm[MeetingSeries]):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["hosts"].queryset = active_people()  # type: ignore[attr-defined]
-        self.fields["attendees"].queryset = active_people()  # type: ignore[attr-defined]
         if self.instance.pk:
             self.initial["focus_tags"] = [tag.name for tag in self.instance.focus_tags.all()]
         else:
@@ -151,6 +129,15 @@ class TakeawayForm(forms.ModelForm[Meeting]):
 
 
 class ActionItemForm(forms.ModelForm[ActionItem]):
+    # People by name, as in the series form, not by their login.
+    owner = PersonChoiceField(
+        label="Who",
+        error_messages={
+            "required": "Choose who owns it.",
+            "invalid_choice": "Choose who owns it from the list.",
+        },
+    )
+
     class Meta:
         model = ActionItem
         fields = ["text", "owner", "due_on"]
@@ -160,12 +147,6 @@ class ActionItemForm(forms.ModelForm[ActionItem]):
             "text": {"required": "Say what will be done."},
             "owner": {"invalid_choice": "Choose who owns it from the list."},
         }
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = active_people()  # type: ignore[attr-defined]
-        # People by name, as in the series form, not by their login.
-        self.fields["owner"].label_from_instance = person_label  # type: ignore[attr-defined]
 
     def clean_due_on(self) -> datetime.date | None:
         due_on: datetime.date | None = self.cleaned_data.get("due_on")

@@ -18,7 +18,8 @@ from django.utils import timezone
 from insightboard.emails import send_email
 from insightboard.people.models import display_name
 from meetings.models import ActionItem, Meeting, MeetingSeries, Opener
-from meetings.services import opener_pull, series_upcoming_meetings
+from meetings.openers import opener_pull
+from meetings.schedule import series_upcoming_meetings
 
 
 def can_receive(person: User | None) -> bool:

@@ -1,21 +1,31 @@
 """Reads about a person's meetings that pages elsewhere (the home page) build on.
 
-Each reads a short list in one query (home_meetings first makes sure next occurrences exist,
-in two more), whatever the number of series, meetings or actions.
+Each reads a short list in one query, whatever the number of series, meetings or actions. They
+only read: a page that shows coming meetings first makes sure they exist (meetings.schedule).
 """
 
-from django.contrib.auth.models import User
-from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Q, Value
+from django.contrib.auth.models import AnonymousUser, User
+from django.db.models import (
+    BooleanField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    Value,
+)
 from django.db.models.expressions import Combinable
 from django.utils import timezone
 
 from insightboard.people.roles import is_admin
-from meetings.models import ActionItem, Meeting, MeetingSeries
-from meetings.services import series_upcoming_ensure
+from meetings.models import ActionItem, Meeting, MeetingSeries, Opener
+from stories.models import Story
 
 HOME_MEETINGS = 6
 HOME_TURNS = 3
 HOME_ACTIONS = 10
+UPCOMING = 20
 
 Hosts = MeetingSeries.hosts.through
 Attendees = MeetingSeries.attendees.through
@@ -51,12 +61,8 @@ def hosting(person: User) -> Combinable:
 def home_meetings(person: User, *, limit: int = HOME_MEETINGS) -> list[Meeting]:
     """The next meeting of each of the person's series, and their one-offs, soonest first.
 
-    Each comes with its opener's story (or none yet) and `hosting`. Creates the next occurrence
-    of a series on first need, so call it before `empathy_turns`, which reads who shares there.
+    Each comes with its opener's story (or none yet) and `hosting`.
     """
-    # Two reads once they exist (the usual case); the first view after a new slot comes into
-    # range creates it, with its empathy sharer.
-    series_upcoming_ensure(series_list=list(MeetingSeries.objects.filter(series_of(person))))
     now = timezone.now()
     # A meeting in progress still counts (the host may be presenting it right now).
     upcoming = Meeting.objects.filter(ends_at__gt=now)
@@ -90,4 +96,48 @@ def open_actions(person: User, *, limit: int = HOME_ACTIONS) -> list[ActionItem]
         ActionItem.objects.filter(owner=person, done=False)
         .select_related("meeting")
         .order_by(F("due_on").asc(nulls_last=True), "created_at", "pk")[:limit]
+    )
+
+
+def series_of_person(person: User) -> list[MeetingSeries]:
+    """The series the person hosts or attends (whose next meetings their home page shows)."""
+    return list(MeetingSeries.objects.filter(series_of(person)))
+
+
+def upcoming_meetings(person: User, *, limit: int = UPCOMING) -> list[Meeting]:
+    """The coming meetings the person may see (every one, for an admin), soonest first."""
+    return list(
+        Meeting.objects.visible_to(person)
+        .upcoming()
+        .select_related("series", "opener__story")[:limit]
+    )
+
+
+def opener_of(meeting: Meeting) -> Opener | None:
+    """The story the meeting opened with, its author and tags, and who kept it."""
+    return (
+        Opener.objects.select_related("story__author__profile", "kept_by__profile")
+        .prefetch_related("story__tags")
+        .filter(meeting=meeting)
+        .first()
+    )
+
+
+def meeting_actions(meeting: Meeting) -> list[ActionItem]:
+    return list(meeting.actions.select_related("owner__profile"))
+
+
+def story_lineage(story: Story, person: User | AnonymousUser) -> list[Opener]:
+    """The meetings (that the person may see) a story opened, newest first, with the actions
+    that came out of it."""
+    return list(
+        Opener.objects.filter(story=story, meeting__in=Meeting.objects.visible_to(person))
+        .select_related("meeting__series")
+        .prefetch_related(
+            Prefetch(
+                "meeting__actions",
+                queryset=ActionItem.objects.filter(story=story).select_related("owner__profile"),
+            )
+        )
+        .order_by("-meeting__starts_at")
     )

@@ -2,14 +2,14 @@
 
 import datetime
 
-from celery import shared_task
 from django.conf import settings
 
+from insightboard.celery import background_task
 from insightboard.emails import email_task
 from meetings import notifications
 
 
-@shared_task(ignore_result=True)
+@background_task(ignore_result=True)
 def send_prebriefs() -> int:
     """Every ten minutes (beat): queue a pre-brief for each meeting coming up without an opener.
 

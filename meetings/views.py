@@ -1,9 +1,12 @@
+"""Meeting pages: the list, setting up series and one-offs, a meeting with its opener, present
+mode, takeaway and actions, the empathy turn, and a story's life in meetings."""
+
 import copy
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch, Q
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -12,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 
 from insightboard.htmx import HtmxHttpRequest
-from insightboard.people.roles import HOST_PERMISSION, is_admin, signed_in
+from insightboard.people.roles import signed_in
 from meetings import services
 from meetings.forms import (
     ActionItemForm,
@@ -21,18 +24,25 @@ from meetings.forms import (
     SeriesForm,
     TakeawayForm,
 )
-from meetings.models import ActionItem, Meeting, MeetingSeries, Opener
-from meetings.services import Candidate, OpenerError
+from meetings.models import ActionItem, Meeting, MeetingSeries
+from meetings.openers import Candidate, fresh_stories, opener_pull
+from meetings.permissions import (
+    may_edit_series,
+    may_host,
+    may_set_up_meetings,
+    may_share_empathy,
+    may_tick,
+)
+from meetings.schedule import series_upcoming_ensure, series_upcoming_meetings
+from meetings.selectors import meeting_actions, opener_of, story_lineage, upcoming_meetings
+from meetings.services import OpenerError
+from stories.empathy.forms import EmpathyForm
 from stories.models import Story
-from stories.practices import EmpathyForm
+from stories.selectors import StoryFilters, filtered_stories
 
 UPCOMING_PER_SERIES = 1
 SEEN_LIMIT = 200
 SEARCH_RESULTS = 10
-
-
-def may_create_meetings(request: HttpRequest) -> bool:
-    return request.user.has_perm(HOST_PERMISSION) or is_admin(request.user)
 
 
 def visible_meeting(request: HttpRequest, meeting_id: int) -> Meeting:
@@ -44,7 +54,7 @@ def visible_meeting(request: HttpRequest, meeting_id: int) -> Meeting:
 
 def hosted_meeting(request: HttpRequest, meeting_id: int) -> Meeting:
     meeting = visible_meeting(request, meeting_id)
-    if not services.can_host(request.user, meeting):
+    if not may_host(request.user, meeting):
         raise PermissionDenied("Only this meeting's hosts can do that.")
     return meeting
 
@@ -59,7 +69,7 @@ def fresh_story(meeting: Meeting, story_id: str) -> Story | None:
     if not story_id.isdigit() or len(story_id) > 18:
         return None
     story: Story | None = (
-        services.fresh_stories(meeting, skip=())
+        fresh_stories(meeting, skip=())
         .select_related("author__profile")
         .prefetch_related("tags")
         .filter(pk=int(story_id))
@@ -76,7 +86,7 @@ def candidate_for(request: HttpRequest, meeting: Meeting) -> tuple[Candidate | N
     if "pull" not in request.GET:
         return None, False
     skip = seen_ids(request.GET.get("seen", ""))
-    return services.opener_pull(meeting=meeting, skip=skip), True
+    return opener_pull(meeting=meeting, skip=skip), True
 
 
 @require_GET
@@ -85,14 +95,11 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
     series_list = list(
         MeetingSeries.objects.visible_to(person).prefetch_related("hosts__profile", "focus_tags")
     )
-    services.series_upcoming_ensure(series_list=series_list, count=UPCOMING_PER_SERIES)
-    upcoming = list(
-        Meeting.objects.visible_to(person).upcoming().select_related("series", "opener__story")[:20]
-    )
+    series_upcoming_ensure(series_list=series_list, count=UPCOMING_PER_SERIES)
     context = {
         "series_list": series_list,
-        "upcoming": upcoming,
-        "can_create": may_create_meetings(request),
+        "upcoming": upcoming_meetings(person),
+        "can_create": may_set_up_meetings(person),
     }
     return render(request, "meetings/meeting_list.html", context)
 
@@ -102,16 +109,16 @@ def series_form(request: HttpRequest, series_id: int | None = None) -> HttpRespo
     series = None
     if series_id is not None:
         series = get_object_or_404(MeetingSeries.objects.visible_to(request.user), pk=series_id)
-        if not (is_admin(request.user) or series.hosts.filter(pk=signed_in(request).pk).exists()):
+        if not may_edit_series(request.user, series):
             raise PermissionDenied("Only this series' hosts can change it.")
-    elif not may_create_meetings(request):
+    elif not may_set_up_meetings(request.user):
         raise PermissionDenied("Only hosts and admins can set up meetings.")
     # The form works on a copy: a rejected edit must not change the saved name the page shows.
     form = SeriesForm(request.POST or None, instance=copy.copy(series))
     if request.method == "POST" and form.is_valid():
-        saved = services.series_save(form=form)
+        saved = services.series_save(series=series, **form.cleaned_data)
         messages.success(request, f"Saved “{saved.name}”.")
-        first = services.series_upcoming_meetings(series=saved, count=1)
+        first = series_upcoming_meetings(series=saved, count=1)
         return (
             redirect("meetings:detail", meeting_id=first[0].pk)
             if first
@@ -122,46 +129,37 @@ def series_form(request: HttpRequest, series_id: int | None = None) -> HttpRespo
 
 @require_http_methods(["GET", "POST"])
 def one_off_create(request: HttpRequest) -> HttpResponse:
-    if not may_create_meetings(request):
+    if not may_set_up_meetings(request.user):
         raise PermissionDenied("Only hosts and admins can set up meetings.")
     form = OneOffMeetingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        meeting = services.meeting_create_one_off(form=form, person=signed_in(request))
+        meeting = services.meeting_create_one_off(person=signed_in(request), **form.cleaned_data)
         messages.success(request, f"Set up “{meeting.title}”. Pull its opener when you are ready.")
         return redirect("meetings:detail", meeting_id=meeting.pk)
     return render(request, "meetings/one_off_form.html", {"form": form})
 
 
-def opener_of(meeting: Meeting) -> Opener | None:
-    return (
-        Opener.objects.select_related("story__author__profile", "kept_by__profile")
-        .prefetch_related("story__tags")
-        .filter(meeting=meeting)
-        .first()
-    )
-
-
-@require_GET
-@vary_on_headers("HX-Request")
-def meeting_detail(request: HtmxHttpRequest, meeting_id: int) -> HttpResponse:
-    meeting = visible_meeting(request, meeting_id)
-    is_host = services.can_host(request.user, meeting)
+def meeting_page(request: HttpRequest, meeting: Meeting, **forms: Any) -> dict[str, Any]:
+    """Everything the meeting page shows. A host sees the opener on offer or the stories found;
+    a rejected takeaway or action form comes back in `forms` with what was typed."""
+    is_host = may_host(request.user, meeting)
     opener = opener_of(meeting)
     candidate, pulled = (None, False)
-    if opener is None and is_host:
-        candidate, pulled = candidate_for(request, meeting)
-    search = OpenerSearchForm(request.GET)
+    search = OpenerSearchForm(request.GET if request.method == "GET" else None)
     found: list[Story] = []
-    if opener is None and is_host and search.is_valid() and search.cleaned_data["find"]:
-        found = list(
-            services.fresh_stories(meeting, skip=())
-            .matching(search.cleaned_data["find"])
-            .select_related("author__profile")[:SEARCH_RESULTS]
-        )
+    if opener is None and is_host and request.method == "GET":
+        candidate, pulled = candidate_for(request, meeting)
+        if search.is_valid() and search.cleaned_data["find"]:
+            words = StoryFilters(words=search.cleaned_data["find"])
+            found = list(
+                filtered_stories(
+                    request.user, words, best_match_first=True, among=fresh_stories(meeting)
+                ).select_related("author__profile")[:SEARCH_RESULTS]
+            )
     seen = seen_ids(request.GET.get("seen", ""))
     if candidate is not None:
         seen = [*seen, candidate.story.pk]
-    context: dict[str, Any] = {
+    return {
         "meeting": meeting,
         "is_host": is_host,
         "opener": opener,
@@ -170,13 +168,27 @@ def meeting_detail(request: HtmxHttpRequest, meeting_id: int) -> HttpResponse:
         "seen": ",".join(str(pk) for pk in seen),
         "search": search,
         "found": found,
-        "actions": list(meeting.actions.select_related("owner__profile")),
+        "actions": meeting_actions(meeting),
         "takeaway_form": TakeawayForm(instance=meeting),
         "action_form": ActionItemForm(),
+        **forms,
     }
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def meeting_detail(request: HtmxHttpRequest, meeting_id: int) -> HttpResponse:
+    meeting = visible_meeting(request, meeting_id)
+    context = meeting_page(request, meeting)
     if request.htmx and request.htmx.target == "opener":
         return render(request, "meetings/meeting_detail.html#opener", context)
     return render(request, "meetings/meeting_detail.html", context)
+
+
+def meeting_page_with_errors(request: HttpRequest, meeting: Meeting, **forms: Any) -> HttpResponse:
+    """The meeting page again, with the rejected form's errors and what was typed."""
+    context = meeting_page(request, meeting, **forms)
+    return render(request, "meetings/meeting_detail.html", context, status=400)
 
 
 @require_POST
@@ -203,14 +215,14 @@ def opener_keep(request: HttpRequest, meeting_id: int) -> HttpResponse:
 @require_GET
 def present(request: HttpRequest, meeting_id: int) -> HttpResponse:
     meeting = visible_meeting(request, meeting_id)
-    is_host = services.can_host(request.user, meeting)
+    is_host = may_host(request.user, meeting)
     opener = opener_of(meeting)
     candidate = None
     if opener is None and is_host:
         candidate = (
             Candidate(story=story, score=0, reasons=("your pick",))
             if (story := fresh_story(meeting, request.GET.get("story", ""))) is not None
-            else services.opener_pull(meeting=meeting, skip=seen_ids(request.GET.get("seen", "")))
+            else opener_pull(meeting=meeting, skip=seen_ids(request.GET.get("seen", "")))
         )
     story = opener.story if opener else candidate.story if candidate else None
     if story is None:
@@ -235,51 +247,33 @@ def takeaway(request: HttpRequest, meeting_id: int) -> HttpResponse:
     # A copy, so a rejected takeaway is not shown on the page as if it were saved.
     form = TakeawayForm(request.POST, instance=copy.copy(meeting))
     if form.is_valid():
-        form.save()
+        services.meeting_takeaway_save(meeting=meeting, **form.cleaned_data)
         messages.success(request, "Saved what it means for us.")
         return redirect("meetings:detail", meeting_id=meeting.pk)
-    return render_with_errors(request, meeting, takeaway_form=form)
+    return meeting_page_with_errors(request, meeting, takeaway_form=form)
 
 
 @require_POST
 def action_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
     meeting = hosted_meeting(request, meeting_id)
-    if not Opener.objects.filter(meeting=meeting).exists():
+    if opener_of(meeting) is None:
         messages.error(request, "Keep an opener first: actions come out of the customer's story.")
         return redirect("meetings:detail", meeting_id=meeting.pk)
     form = ActionItemForm(request.POST)
     if form.is_valid():
-        services.action_create(meeting=meeting, form=form)
+        services.action_create(meeting=meeting, **form.cleaned_data)
         messages.success(request, "Added the action.")
         return redirect("meetings:detail", meeting_id=meeting.pk)
-    return render_with_errors(request, meeting, action_form=form)
-
-
-def render_with_errors(request: HttpRequest, meeting: Meeting, **forms: Any) -> HttpResponse:
-    """The meeting page again, with the rejected form's errors and what was typed."""
-    context: dict[str, Any] = {
-        "meeting": meeting,
-        "is_host": True,
-        "opener": opener_of(meeting),
-        "candidate": None,
-        "nothing_left": False,
-        "seen": "",
-        "search": OpenerSearchForm(),
-        "found": [],
-        "actions": list(meeting.actions.select_related("owner__profile")),
-        "takeaway_form": TakeawayForm(instance=meeting),
-        "action_form": ActionItemForm(),
-        **forms,
-    }
-    return render(request, "meetings/meeting_detail.html", context, status=400)
+    return meeting_page_with_errors(request, meeting, action_form=form)
 
 
 @require_POST
 def action_toggle(request: HttpRequest, action_id: int) -> HttpResponse:
     # An action is its owner's even when they do not attend the meeting it came out of.
     visible = Q(meeting__in=Meeting.objects.visible_to(request.user)) | Q(owner=signed_in(request))
-    action = get_object_or_404(ActionItem.objects.filter(visible), pk=action_id)
-    if action.owner_id != request.user.pk and not services.can_host(request.user, action.meeting):
+    actions = ActionItem.objects.filter(visible).select_related("meeting__series")
+    action = get_object_or_404(actions, pk=action_id)
+    if not may_tick(request.user, action):
         raise PermissionDenied("Only the owner or a host can tick this off.")
     services.action_toggle_done(action=action)
     messages.success(request, "Marked done." if action.done else "Marked not done.")
@@ -293,12 +287,12 @@ def action_toggle(request: HttpRequest, action_id: int) -> HttpResponse:
 def empathy(request: HttpRequest, meeting_id: int) -> HttpResponse:
     meeting = visible_meeting(request, meeting_id)
     person = signed_in(request)
-    if meeting.empathy_sharer_id != person.pk and not services.can_host(person, meeting):
+    if not may_share_empathy(person, meeting):
         raise PermissionDenied("It is someone else's turn to share.")
     # The guided exercise: its questions, not a plain insight form.
     form = EmpathyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.empathy_story_create(meeting=meeting, person=person, fields=form.cleaned_data)
+        services.empathy_story_create(meeting=meeting, person=person, **form.cleaned_data)
         messages.success(request, "Thank you: your experience will be shared after the opener.")
         return redirect("meetings:detail", meeting_id=meeting.pk)
     return render(request, "meetings/empathy_form.html", {"form": form, "meeting": meeting})
@@ -309,16 +303,6 @@ def empathy(request: HttpRequest, meeting_id: int) -> HttpResponse:
 def lineage(request: HtmxHttpRequest, story_id: int) -> HttpResponse:
     """A story's life in meetings: which it opened, what they took from it, what was done."""
     story = get_object_or_404(Story.objects.visible_to(request.user), pk=story_id)
-    openers = list(
-        Opener.objects.filter(story=story, meeting__in=Meeting.objects.visible_to(request.user))
-        .select_related("meeting__series")
-        .prefetch_related(
-            Prefetch(
-                "meeting__actions",
-                queryset=ActionItem.objects.filter(story=story).select_related("owner__profile"),
-            )
-        )
-        .order_by("-meeting__starts_at")
-    )
-    template = "meetings/lineage.html" if request.htmx else "meetings/lineage_page.html"
-    return render(request, template, {"story": story, "openers": openers})
+    context = {"story": story, "openers": story_lineage(story, request.user)}
+    template = "meetings/lineage.html#lineage" if request.htmx else "meetings/lineage.html"
+    return render(request, template, context)

@@ -4,8 +4,6 @@ from stories.models import (
     EmpathyAnswers,
     ExecutiveReport,
     LeaderReminder,
-    Metric,
-    MetricValue,
     Reaction,
     Story,
     StoryImport,
@@ -35,21 +33,6 @@ class ReactionAdmin(admin.ModelAdmin[Reaction]):
     list_display = ["story", "person", "created_at"]
     list_select_related = ["story", "person"]
     raw_id_fields = ["story", "person"]
-
-
-@admin.register(Metric)
-class MetricAdmin(admin.ModelAdmin[Metric]):
-    list_display = ["name", "unit", "good_direction"]
-    search_fields = ["name"]
-
-
-@admin.register(MetricValue)
-class MetricValueAdmin(admin.ModelAdmin[MetricValue]):
-    list_display = ["metric", "week", "value", "recorded_by", "recorded_at"]
-    list_filter = ["metric"]
-    list_select_related = ["metric", "recorded_by"]
-    raw_id_fields = ["recorded_by"]
-    date_hierarchy = "week"
 
 
 @admin.register(EmpathyAnswers)

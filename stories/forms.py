@@ -4,12 +4,11 @@ from django import forms
 from django.urls import reverse_lazy
 
 from stories.models import TAG_MAX_LENGTH, Channel, Kind, Sentiment, Story, normalise_tag
+from stories.selectors import StoryFilters
 
 MAX_TAGS = 10
 # Ids are 64-bit; a larger number in a forged URL would overflow the database, not find nothing.
 LARGEST_ID = 2**63 - 1
-# Far beyond any real archive, and small enough that its OFFSET fits the database's integers.
-LAST_PAGE = 1_000_000
 
 
 class TagListField(forms.CharField):
@@ -160,9 +159,22 @@ class StoryFilterForm(forms.Form):
         label="To",
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
-    page = forms.IntegerField(
-        required=False, min_value=1, max_value=LAST_PAGE, widget=forms.HiddenInput
-    )
+
+    def story_filters(self) -> StoryFilters:
+        """The filters as the story selector takes them; invalid ones (a forged kind, a bad date)
+        are left out, and the form shows why."""
+        self.is_valid()
+        cleaned = self.cleaned_data
+        return StoryFilters(
+            kind=cleaned.get("kind") or "",
+            sentiment=cleaned.get("sentiment") or "",
+            channel=cleaned.get("channel") or "",
+            tag=cleaned.get("tag") or "",
+            author=cleaned.get("author"),
+            since=cleaned.get("since"),
+            until=cleaned.get("until"),
+            words=cleaned.get("q") or "",
+        )
 
 
 class QuickStoryForm(StoryForm):

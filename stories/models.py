@@ -4,9 +4,9 @@ from typing import Self
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
-from django.db import connection, models
-from django.db.models import Case, Count, F, OuterRef, Q, Subquery, Value, When
+from django.contrib.postgres.search import SearchVectorField
+from django.db import models
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -16,8 +16,6 @@ from insightboard.people.roles import is_admin
 TITLE_MAX_LENGTH = 500
 BODY_MAX_LENGTH = 20_000
 TAG_MAX_LENGTH = 50
-# Search ranks the newest this many matches (20 pages), which keeps common words fast.
-RANKED_MATCHES = 500
 
 
 class Kind(models.TextChoices):
@@ -81,28 +79,6 @@ class StoryQuerySet(models.QuerySet["Story"]):
 
     def company_wide(self) -> Self:
         return self.current().filter(visibility=Visibility.COMPANY)
-
-    def matching(self, text: str) -> Self:
-        """Stories matching a search, best first: a title match ranks above a body match."""
-        if connection.vendor == "postgresql":
-            query = SearchQuery(text, config="english", search_type="websearch")
-            # Ranking every match of a common word is a scan; rank only the newest matches.
-            newest = (
-                self.filter(search_vector=query)
-                .order_by("-created_at", "-id")
-                .values("pk")[:RANKED_MATCHES]
-            )
-            return (
-                self.filter(pk__in=newest)
-                .annotate(rank=SearchRank(F("search_vector"), query))
-                .order_by("-rank", "-created_at", "-id")
-            )
-        in_title = Q(title__icontains=text)
-        return (
-            self.filter(in_title | Q(body__icontains=text))
-            .annotate(rank=Case(When(in_title, then=Value(1)), default=Value(0)))
-            .order_by("-rank", "-created_at", "-id")
-        )
 
     def with_hear_too_count(self) -> Self:
         # A correlated subquery per row on the page, not a GROUP BY over the whole table.
@@ -305,47 +281,6 @@ class StoryMerge(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source_id} merged into {self.target_id}"
-
-
-class GoodDirection(models.TextChoices):
-    UP = "up", "Higher is better"
-    DOWN = "down", "Lower is better"
-
-
-class Metric(models.Model):
-    """A key customer metric the weekly report carries (practice 4)."""
-
-    name = models.CharField(max_length=100, unique=True)
-    unit = models.CharField(max_length=30, blank=True, help_text="For example: %, minutes, £.")
-    good_direction = models.CharField(
-        "which direction is good", max_length=4, choices=GoodDirection, default=GoodDirection.UP
-    )
-    description = models.TextField(blank=True, max_length=2000)
-
-    class Meta:
-        ordering = ["name"]
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class MetricValue(models.Model):
-    metric = models.ForeignKey(Metric, on_delete=models.CASCADE, related_name="values")
-    week = models.DateField(help_text="The Monday of the week.")
-    value = models.DecimalField(max_digits=16, decimal_places=4)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    recorded_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["metric", "-week"]
-        constraints = [
-            models.UniqueConstraint(fields=["metric", "week"], name="one_value_per_week")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.metric} {self.week}: {self.value}"
 
 
 class StoryImport(models.Model):

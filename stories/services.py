@@ -1,4 +1,4 @@
-"""Writes that touch more than one row: creating and editing stories, reactions."""
+"""Writes about stories: creating, editing and deleting them, tags, and "we hear this too"."""
 
 import datetime
 
@@ -65,15 +65,28 @@ def story_update(*, story: Story, tags: list[str], **fields: object) -> Story:
     return story
 
 
-def story_toggle_hear_too(*, story: Story, person: User) -> bool:
+def story_delete(*, story: Story) -> None:
+    story.delete()
+
+
+def hear_too_add(*, story: Story, person: User) -> bool:
+    """Record that the person hears this story too; False if they already did.
+
+    "This is the same as" comes here too: saying it twice means the same as saying it once.
+    """
+    try:
+        with transaction.atomic():
+            _, created = Reaction.objects.get_or_create(story=story, person=person)
+    except IntegrityError:
+        # A double click raced us to it: the reaction exists, which is what was asked for.
+        return False
+    return created
+
+
+def hear_too_toggle(*, story: Story, person: User) -> bool:
     """Record or withdraw "we hear this too"; returns whether the person now hears it too."""
     deleted, _ = Reaction.objects.filter(story=story, person=person).delete()
     if deleted:
         return False
-    try:
-        with transaction.atomic():
-            Reaction.objects.create(story=story, person=person)
-    except IntegrityError:
-        # A double click raced us to it: the reaction exists, which is what was asked for.
-        pass
+    hear_too_add(story=story, person=person)
     return True

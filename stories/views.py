@@ -1,22 +1,32 @@
-from typing import Any
+"""Insights: the list and its filters, logging one (full form or quick capture), a story's page,
+editing, deleting, "we hear this too", the similar stories beneath the form, and the kudos wall."""
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from insightboard.htmx import HtmxHttpRequest
+from insightboard.paging import page_number, page_of
 from insightboard.people.roles import signed_in
 from stories import services
 from stories.forms import QuickStoryForm, StoryFilterForm, StoryForm
-from stories.models import Story, StoryQuerySet, Tag
-from stories.selectors import reacted_story_ids
+from stories.models import Story, Tag
+from stories.selectors import (
+    filtered_stories,
+    kudos_stories,
+    reacted_story_ids,
+    similar_stories,
+    story_for_reading,
+)
 
 PAGE_SIZE = 25
+KUDOS_PAGE_SIZE = 20
 TAG_SUGGESTIONS = 8
+SUGGESTIONS = 5
 
 
 def visible_story(request: HttpRequest, story_id: int) -> Story:
@@ -27,56 +37,28 @@ def visible_story(request: HttpRequest, story_id: int) -> Story:
 def editable_story(request: HttpRequest, story_id: int) -> Story:
     story = visible_story(request, story_id)
     if not story.can_edit(request.user):
-        raise Http404("Only the author or an admin can change this story.")
+        raise PermissionDenied("Only the author or an admin can change this story.")
     return story
-
-
-def filtered_stories(request: HttpRequest, filters: dict[str, Any]) -> StoryQuerySet:
-    stories = Story.objects.visible_to(request.user)
-    lookups = {
-        "kind": "kind",
-        "sentiment": "sentiment",
-        "channel": "channel",
-        "tag": "tags__name",
-        "author": "author_id",
-        "since": "happened_on__gte",
-        "until": "happened_on__lte",
-    }
-    stories = stories.filter(
-        **{lookups[name]: value for name, value in filters.items() if name in lookups}
-    )
-    if filters.get("q"):
-        stories = stories.matching(filters["q"])
-    return stories
 
 
 @require_GET
 @vary_on_headers("HX-Request")
 def story_list(request: HtmxHttpRequest) -> HttpResponse:
     form = StoryFilterForm(request.GET)
-    form.is_valid()  # Invalid filters (a forged kind, a bad date) are shown and left out.
-    filters = {name: value for name, value in form.cleaned_data.items() if value not in (None, "")}
-    page = filters.pop("page", 1)
-    offset = (page - 1) * PAGE_SIZE
-    # One row more than a page says whether there is a next page, without a COUNT over the table.
-    rows = list(filtered_stories(request, filters).for_listing()[offset : offset + PAGE_SIZE + 1])
-    stories = rows[:PAGE_SIZE]
+    filters = form.story_filters()
+    stories = filtered_stories(request.user, filters, best_match_first=True).for_listing()
+    page = page_of(stories, number=page_number(request), size=PAGE_SIZE)
     filter_author = None
-    if "author" in filters:
+    if filters.author:
         filter_author = (
-            get_user_model().objects.select_related("profile").filter(pk=filters["author"]).first()
+            get_user_model().objects.select_related("profile").filter(pk=filters.author).first()
         )
-    query = request.GET.copy()
-    query.pop("page", None)
     context = {
         "form": form,
         "filters": filters,
-        "stories": stories,
         "page": page,
-        "has_next": len(rows) > PAGE_SIZE,
-        "query": query.urlencode(),
         "filter_author": filter_author,
-        "reacted": reacted_story_ids(signed_in(request), stories),
+        "reacted": reacted_story_ids(signed_in(request), page.rows),
     }
     template = "stories/story_list.html#results" if request.htmx else "stories/story_list.html"
     return render(request, template, context)
@@ -109,13 +91,9 @@ def story_create(request: HtmxHttpRequest) -> HttpResponse:
 
 @require_GET
 def story_detail(request: HttpRequest, story_id: int) -> HttpResponse:
-    # An empathy exercise's answers and a leader's report come in the same query as the story.
-    stories = (
-        Story.objects.visible_to(request.user, include_merged=True)
-        .for_listing()
-        .select_related("empathy", "report__action_owner__profile")
-    )
-    story = get_object_or_404(stories, pk=story_id)
+    story = story_for_reading(request.user, story_id)
+    if story is None:
+        raise Http404("No story with this id that you can see.")
     if story.merged_into_id is not None:
         # Old links to a duplicate still lead somewhere: to the story it was merged into.
         messages.info(
@@ -146,7 +124,7 @@ def story_edit(request: HttpRequest, story_id: int) -> HttpResponse:
 def story_delete(request: HttpRequest, story_id: int) -> HttpResponse:
     story = editable_story(request, story_id)
     if request.method == "POST":
-        story.delete()
+        services.story_delete(story=story)
         messages.success(request, f"Deleted “{story.title[:60]}”.")
         return redirect("stories:list")
     return render(request, "stories/story_confirm_delete.html", {"story": story})
@@ -156,7 +134,7 @@ def story_delete(request: HttpRequest, story_id: int) -> HttpResponse:
 @vary_on_headers("HX-Request")
 def story_hear_too(request: HtmxHttpRequest, story_id: int) -> HttpResponse:
     story = visible_story(request, story_id)
-    hears = services.story_toggle_hear_too(story=story, person=signed_in(request))
+    hears = services.hear_too_toggle(story=story, person=signed_in(request))
     if not request.htmx:
         messages.success(
             request,
@@ -164,13 +142,51 @@ def story_hear_too(request: HtmxHttpRequest, story_id: int) -> HttpResponse:
         )
         return redirect(story)
     story.hear_too = story.reactions.count()  # type: ignore[attr-defined]
-    return HttpResponse(
-        render_to_string(
-            "includes/hear_too.html",
-            {"story": story, "reacted": {story.pk} if hears else set()},
-            request=request,
-        )
+    context = {"story": story, "reacted": {story.pk} if hears else set()}
+    return render(request, "includes/story_card.html#hear_too", context)
+
+
+@require_POST
+@vary_on_headers("HX-Request")
+def story_same_as(request: HtmxHttpRequest, story_id: int) -> HttpResponse:
+    """ "This is the same as": a reaction on the existing story, and no new story."""
+    story = get_object_or_404(Story.objects.company_wide(), pk=story_id)
+    added = services.hear_too_add(story=story, person=signed_in(request))
+    noted = (
+        "Noted: you hear this too — no new story was logged."
+        if added
+        else "You already hear this too — no new story was logged."
     )
+    if request.htmx:
+        # What they typed stays in the form, in case their story adds something after all.
+        posted = {name: f"{QuickStoryForm.prefix}-{name}" for name in QuickStoryForm.base_fields}
+        typed = {name: request.POST[key] for name, key in posted.items() if key in request.POST}
+        context = {"story": story, "noted": noted, "quick_form": QuickStoryForm(initial=typed)}
+        return render(request, "includes/quick_capture.html#noted", context)
+    messages.success(request, noted)
+    return redirect(story)
+
+
+def typed_title(request: HttpRequest) -> tuple[str, bool]:
+    """The text in the title box, and whether it is the quick capture's (its names are prefixed)."""
+    quick_name = f"{QuickStoryForm.prefix}-title"
+    quick = quick_name in request.GET
+    # PostgreSQL refuses NUL characters in a query, so a forged one must not reach it.
+    text = str(request.GET.get(quick_name if quick else "title", ""))
+    return text.replace("\x00", ""), quick
+
+
+@require_GET
+def similar(request: HttpRequest) -> HttpResponse:
+    """The stories already logged that look like the one being typed, beneath its form."""
+    text, quick = typed_title(request)
+    stories = list(similar_stories(text).with_hear_too_count()[:SUGGESTIONS])
+    context = {
+        "stories": stories,
+        "quick": quick,
+        "reacted": reacted_story_ids(signed_in(request), stories) if stories else set(),
+    }
+    return render(request, "stories/story_form.html#similar", context)
 
 
 @require_GET
@@ -187,4 +203,13 @@ def tag_suggestions(request: HttpRequest) -> HttpResponse:
                 "name", flat=True
             )[:TAG_SUGGESTIONS]
         )
-    return render(request, "stories/tag_suggestions.html", {"prefix": prefix, "names": names})
+    context = {"prefix": prefix, "names": names}
+    return render(request, "stories/story_form.html#tag_suggestions", context)
+
+
+@require_GET
+def kudos(request: HttpRequest) -> HttpResponse:
+    stories = kudos_stories().for_listing()
+    page = page_of(stories, number=page_number(request), size=KUDOS_PAGE_SIZE)
+    context = {"page": page, "reacted": reacted_story_ids(signed_in(request), page.rows)}
+    return render(request, "stories/kudos.html", context)

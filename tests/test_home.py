@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from meetings.models import ActionItem, Meeting, Opener
-from meetings.services import series_upcoming_meetings
+from meetings.schedule import series_upcoming_meetings
 from tests.factories import StoryFactory
 from tests.meetings.factories import MeetingFactory, SeriesFactory
 

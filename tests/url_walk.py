@@ -12,14 +12,13 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from insightboard.people.models import ApiToken
 from insightboard.people.tokens import api_token_create
 from meetings.models import ActionItem, Meeting, MeetingSeries, Opener
-from stories.metrics import week_of
+from insightboard.metrics.models import Metric, MetricValue
+from insightboard.weeks import week_start as week_of
 from stories.models import (
     EmpathyAnswers,
     ExecutiveReport,
     Kind,
     LeaderReminder,
-    Metric,
-    MetricValue,
     Story,
     StoryImport,
     StoryMerge,

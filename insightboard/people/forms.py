@@ -4,8 +4,9 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm, SetPasswordMixin
 from django.contrib.auth.models import User
+from django.db.models import QuerySet
 
-from insightboard.people.models import ApiToken, Profile
+from insightboard.people.models import ApiToken, Profile, display_name
 from insightboard.people.roles import Role
 from insightboard.people.services import email_is_taken
 
@@ -76,3 +77,41 @@ class ApiTokenForm(forms.ModelForm[ApiToken]):
         error_messages = {
             "name": {"required": "Name the key after what will use it, e.g. “Zendesk import”."}
         }
+
+
+# --- Choosing people: action owners, hosts, attendees ------------------------------------------
+
+
+def active_people() -> QuerySet[User]:
+    """Everyone who can still act, by name."""
+    return (
+        User.objects.filter(is_active=True)
+        .select_related("profile")
+        .order_by("profile__display_name", "pk")
+    )
+
+
+def person_label(person: User) -> str:
+    """A person as a picker lists them: their name, and their email to tell namesakes apart."""
+    name = display_name(person)
+    return f"{name} ({person.email})" if person.email and person.email != name else name
+
+
+class PersonChoiceField(forms.ModelChoiceField[User]):
+    """One active person, listed by name."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(queryset=active_people(), **kwargs)
+
+    def label_from_instance(self, obj: User) -> str:
+        return person_label(obj)
+
+
+class PeopleChoiceField(forms.ModelMultipleChoiceField[User]):
+    """Several active people, listed by name."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(queryset=active_people(), **kwargs)
+
+    def label_from_instance(self, obj: User) -> str:
+        return person_label(obj)

@@ -2,6 +2,7 @@
 
 from enum import StrEnum
 
+from django.contrib.auth.decorators import permission_required
 from django.contrib.auth.models import AnonymousUser, User
 from django.http import HttpRequest
 
@@ -26,3 +27,8 @@ def signed_in(request: HttpRequest) -> User:
 
 def is_admin(user: User | AnonymousUser) -> bool:
     return bool(user.is_authenticated and user.has_perm(ADMIN_PERMISSION))
+
+
+# Pages only admins open. Like every refusal of something a person can see but may not do, it
+# answers 403 with the reason; what they may not even see answers 404.
+admin_required = permission_required(ADMIN_PERMISSION, raise_exception=True)

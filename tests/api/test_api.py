@@ -9,7 +9,8 @@ import pytest
 from django.test import Client
 
 from insightboard.people.tokens import api_token_create, api_token_revoke
-from stories.models import Metric, MetricValue, Story, Visibility
+from insightboard.metrics.models import Metric, MetricValue
+from stories.models import Story, Visibility
 from tests.factories import ReactionFactory, StoryFactory
 
 pytestmark = pytest.mark.django_db

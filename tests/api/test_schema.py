@@ -23,8 +23,8 @@ from schemathesis.specs.openapi.checks import (
 
 from insightboard.people.tokens import api_token_create
 from insightboard.wsgi import application
-from stories.metrics import week_of
-from stories.models import Metric, MetricValue
+from insightboard.weeks import week_start as week_of
+from insightboard.metrics.models import Metric, MetricValue
 from tests.factories import ReactionFactory, StoryFactory
 
 # Through Django's real WSGI handler, as a client would reach it, not the test client.

@@ -10,7 +10,7 @@ from django.utils import timezone
 from playwright.sync_api import Locator, Page, expect
 
 from meetings.models import ActionItem, Meeting, MeetingSeries, Opener
-from meetings.services import series_upcoming_meetings
+from meetings.schedule import series_upcoming_meetings
 from stories.models import Story
 from tests.e2e.conftest import sign_in
 from tests.factories import PersonFactory, StoryFactory

@@ -5,7 +5,7 @@ import time_machine
 from django.utils import timezone
 
 from meetings.models import Cadence, Meeting, Weekday
-from meetings.services import next_empathy_sharer, series_upcoming_meetings
+from meetings.schedule import next_empathy_sharer, series_upcoming_meetings
 from tests.factories import PersonFactory
 from tests.meetings.factories import SeriesFactory
 

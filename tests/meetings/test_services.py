@@ -7,7 +7,8 @@ from django.db import connection
 from django.utils import timezone
 
 from meetings.models import Opener
-from meetings.services import OpenerError, opener_keep, opener_pull
+from meetings.openers import opener_pull
+from meetings.services import OpenerError, opener_keep
 from stories.models import Kind, Sentiment, Visibility
 from tests.factories import PersonFactory, ReactionFactory, StoryFactory
 from tests.meetings.factories import MeetingFactory

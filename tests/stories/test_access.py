@@ -93,7 +93,7 @@ def test_it_refuses_to_let_others_edit_or_delete_a_company_story(request, person
     delete = reverse("stories:delete", args=[story.pk])
 
     assert client.get(reverse("stories:detail", args=[story.pk])).status_code == 200
-    assert client.get(edit).status_code == 404
+    assert client.get(edit).status_code == 403
     response = client.post(
         edit,
         {
@@ -104,9 +104,9 @@ def test_it_refuses_to_let_others_edit_or_delete_a_company_story(request, person
             "visibility": "company",
         },
     )
-    assert response.status_code == 404
-    assert client.get(delete).status_code == 404
-    assert client.post(delete).status_code == 404
+    assert response.status_code == 403
+    assert client.get(delete).status_code == 403
+    assert client.post(delete).status_code == 403
     story.refresh_from_db()
     assert story.title == "Checkout is slow on Fridays"
 
@@ -160,8 +160,9 @@ EXPECTED: dict[str, dict[str, int | str]] = {
     "stories:create": everyone(200),
     "stories:tag_suggestions": everyone(200),
     "stories:detail": everyone(200),
-    "stories:edit": author_and_admins(200, others=404),
-    "stories:delete": author_and_admins(200, others=404),
+    # Seen but not theirs to change: refused with the reason, as everywhere.
+    "stories:edit": author_and_admins(200, others=403),
+    "stories:delete": author_and_admins(200, others=403),
     "stories:hear_too": everyone(405),  # POST only
     # Getting insights in and out: an upload is its uploader's alone (the walk's is alice's).
     "stories:import": everyone(200),
@@ -175,11 +176,17 @@ EXPECTED: dict[str, dict[str, int | str]] = {
     "stories:merge": admins_only(200, others=403),
     "stories:unmerge": everyone(405),  # POST only
     # Customer metrics: everyone reads them; only admins define metrics and record values.
-    "stories:metrics": everyone(200),
-    "stories:metric_create": admins_only(200, others=403),
-    "stories:metric_edit": admins_only(200, others=403),
-    "stories:metric_record": admins_only(200, others=403),
-    "stories:metric_upload": admins_only(200, others=403),
+    "metrics:list": everyone(200),
+    "metrics:create": admins_only(200, others=403),
+    "metrics:edit": admins_only(200, others=403),
+    "metrics:record": admins_only(200, others=403),
+    "metrics:upload": admins_only(200, others=403),
+    # Their old addresses, from when metrics lived under /stories/metrics/.
+    "moved_metrics:list": everyone(301),
+    "moved_metrics:create": everyone(301),
+    "moved_metrics:edit": everyone(301),
+    "moved_metrics:record": everyone(301),
+    "moved_metrics:upload": everyone(301),
     "stories:empathy_create": everyone(200),
     # Executive reports: leaders (lena) and admins file them; everyone reads the Leaders' corner.
     "stories:report_create": everyone(403) | {"lena": 200, "ada": 200},

@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import StreamingHttpResponse
 from django.urls import reverse
 
-from stories.exports import spreadsheet_safe
+from stories.imports.columns import spreadsheet_safe
 from stories.models import Story, StoryImport, Visibility
 from tests.factories import ReactionFactory, StoryFactory
 

@@ -8,7 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from stories import imports
+from stories.imports import rows, services
 from stories.models import Story, StoryImport, Visibility
 from tests.factories import StoryFactory
 
@@ -279,9 +279,9 @@ def test_it_flags_every_formula_start(alice_client, start):
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        (b"", "This file is empty."),
-        (b"\n\n", "This file is empty."),
-        (b"\xef\xbb\xbf", "This file is empty"),
+        (b"", "The file is empty."),
+        (b"\n\n", "The file is empty."),
+        (b"\xef\xbb\xbf", "The file is empty"),
         (b"title,sentiment\n", "The file names its columns but has no rows to import."),
         (
             b"Checkout was slow,frustration\nLoved it,success\n",
@@ -310,7 +310,7 @@ def test_it_names_the_encoding_of_a_latin_1_file(alice_client):
 
     error = upload_error(upload(alice_client, content))
 
-    assert "This file is not UTF-8: byte 0xE9 on line 2 is not valid UTF-8" in error
+    assert "The file is not UTF-8 text: byte 0xE9 on line 2 is not valid UTF-8" in error
     assert "Latin-1 or Windows-1252" in error
     assert StoryImport.objects.count() == 0
 
@@ -321,13 +321,13 @@ def test_it_names_the_encoding_of_a_utf_16_file(alice_client, encoding):
 
     error = upload_error(upload(alice_client, content))
 
-    assert "This file is saved as UTF-16" in error
+    assert "The file is saved as UTF-16" in error
     assert "CSV UTF-8" in error
     assert StoryImport.objects.count() == 0
 
 
 def test_it_refuses_a_file_over_the_size_limit(alice_client):
-    content = b"title,sentiment\n" + b"x" * imports.MAX_UPLOAD_BYTES
+    content = b"title,sentiment\n" + b"x" * services.MAX_UPLOAD_BYTES
 
     error = upload_error(upload(alice_client, content))
 
@@ -336,7 +336,7 @@ def test_it_refuses_a_file_over_the_size_limit(alice_client):
 
 
 def test_it_refuses_more_rows_than_one_import_takes(alice_client, monkeypatch):
-    monkeypatch.setattr(imports, "MAX_ROWS", 2)
+    monkeypatch.setattr(rows, "MAX_ROWS", 2)
     content = csv_text([["a", "idea"], ["b", "idea"], ["c", "idea"]], ["title", "sentiment"])
 
     error = upload_error(upload(alice_client, content))
@@ -429,7 +429,7 @@ def test_it_imports_nothing_when_another_upload_wins_a_race_to_a_row(
 ):
     preview_of(alice_client, csv_text(GOOD_ROWS))
     story_import = StoryImport.objects.get()
-    checked = imports.row_outcomes
+    checked = services.row_outcomes
 
     def racing(*args, **kwargs):
         for batch in checked(*args, **kwargs):
@@ -437,7 +437,7 @@ def test_it_imports_nothing_when_another_upload_wins_a_race_to_a_row(
             StoryFactory(author=alice, import_key=batch[0].row.import_key)
             yield batch
 
-    monkeypatch.setattr(imports, "row_outcomes", racing)
+    monkeypatch.setattr(services, "row_outcomes", racing)
     response = confirm(alice_client, story_import)
     monkeypatch.undo()
 

@@ -14,8 +14,9 @@ from django.db import connections
 from django.urls import reverse
 
 from stories.models import LeaderReminder, Visibility
-from stories.practice_services import leader_remind, leaders_cadence, leaders_to_remind
-from stories.tasks import remind_leaders, send_report_reminder
+from stories.reports.selectors import leaders_cadence, leaders_to_remind
+from stories.reports.services import leader_remind
+from stories.reports.tasks import remind_leaders, send_report_reminder
 from tests.factories import PersonFactory
 from tests.stories.practice_factories import ExecutiveReportFactory
 from tests.test_settings import manage

@@ -6,10 +6,10 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils import timezone
 
-from meetings.services import fresh_stories
-from stories.merging import MergeRefused, story_merge, story_unmerge
+from meetings.openers import fresh_stories
+from stories.merging.services import MergeRefused, story_merge, story_unmerge
 from stories.models import Reaction, Story, StoryMerge, Visibility
-from stories.similar import similar_stories
+from stories.selectors import similar_stories
 from tests.factories import PersonFactory, ReactionFactory, StoryFactory, TagFactory
 from tests.meetings.factories import MeetingFactory
 

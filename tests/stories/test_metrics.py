@@ -11,20 +11,13 @@ from django.core import signing
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from stories.metric_csv import UPLOAD_MAX_ROWS, metric_upload_read, preview_sign
-from stories.metrics import (
-    Verdict,
-    amount,
-    difference,
-    figure,
-    metric_chart,
-    metric_value_record,
-    metrics_overview,
-    parse_value,
-    parse_week,
-    week_of,
-)
-from stories.models import GoodDirection, Metric, MetricValue
+from insightboard.metrics.charts import metric_chart
+from insightboard.metrics.models import GoodDirection, Metric, MetricValue
+from insightboard.metrics.numbers import amount, difference, figure, parse_value, parse_week
+from insightboard.metrics.selectors import Verdict, metrics_overview
+from insightboard.metrics.services import metric_value_record
+from insightboard.metrics.uploads import UPLOAD_MAX_ROWS, metric_upload_read, preview_sign
+from insightboard.weeks import week_start as week_of
 
 pytestmark = pytest.mark.django_db
 
@@ -62,7 +55,7 @@ def csv_file(text: str | bytes, name: str = "values.csv") -> SimpleUploadedFile:
 
 
 def upload(client, text: str | bytes):
-    return client.post(reverse("stories:metric_upload"), {"file": csv_file(text)})
+    return client.post(reverse("metrics:upload"), {"file": csv_file(text)})
 
 
 def text_of(response) -> str:
@@ -212,7 +205,7 @@ def test_it_reads_numbers_as_people_type_them(typed, value):
     ],
 )
 def test_it_refuses_what_is_not_a_number_it_can_keep(typed, message):
-    from stories.metrics import MetricInputError
+    from insightboard.metrics.numbers import MetricInputError
 
     with pytest.raises(MetricInputError, match=message):
         parse_value(typed)
@@ -235,7 +228,7 @@ def test_it_writes_values_with_their_units():
 
 
 def test_it_records_only_mondays_in_the_service():
-    from stories.metrics import MetricWeekError
+    from insightboard.metrics.services import MetricWeekError
 
     with pytest.raises(MetricWeekError):
         metric_value_record(
@@ -279,11 +272,11 @@ def test_it_puts_a_flat_series_in_the_middle():
 
 
 def test_it_says_what_to_do_when_there_are_no_metrics(alice_client, ada_client):
-    staff = alice_client.get(reverse("stories:metrics"))
-    admin = ada_client.get(reverse("stories:metrics"))
+    staff = alice_client.get(reverse("metrics:list"))
+    admin = ada_client.get(reverse("metrics:list"))
 
     assert "No metrics yet: an admin can add the first." in staff.text
-    assert reverse("stories:metric_create") not in staff.text
+    assert reverse("metrics:create") not in staff.text
     assert "No metrics yet: an admin can add the first." in admin.text
     assert "Add the first metric" in admin.text
 
@@ -291,7 +284,7 @@ def test_it_says_what_to_do_when_there_are_no_metrics(alice_client, ada_client):
 def test_it_says_when_a_metric_has_no_values_yet(alice_client):
     make_metric()
 
-    response = alice_client.get(reverse("stories:metrics"))
+    response = alice_client.get(reverse("metrics:list"))
 
     assert "No values recorded yet." in response.text
     assert "<svg" not in response.text
@@ -303,7 +296,7 @@ def test_it_shows_the_latest_value_and_the_change_in_words_and_icon(alice_client
     record(nps, {0: "42", 1: "40"})
     record(wait, {0: "6.5", 1: "5"})
 
-    response = alice_client.get(reverse("stories:metrics"))
+    response = alice_client.get(reverse("metrics:list"))
     words = text_of(response)
 
     assert response.status_code == 200
@@ -318,7 +311,7 @@ def test_it_draws_an_accessible_chart_without_inline_styles(alice_client):
     nps = make_metric()
     record(nps, {0: "42", 1: "40", 2: "41"})
 
-    response = alice_client.get(reverse("stories:metrics"))
+    response = alice_client.get(reverse("metrics:list"))
 
     assert 'role="img"' in response.text
     assert (
@@ -335,7 +328,7 @@ def test_it_escapes_what_admins_typed(alice_client):
     nasty = make_metric('<script>alert("m")</script>', unit="<b>u</b>", description="<img src=x>")
     record(nasty, {0: "1", 1: "2"})
 
-    response = alice_client.get(reverse("stories:metrics"))
+    response = alice_client.get(reverse("metrics:list"))
 
     assert "<script>alert" not in response.text
     assert "<b>u</b>" not in response.text
@@ -352,7 +345,7 @@ def test_it_shows_the_metrics_page_in_constant_queries(
 
     # Session, person, two permission reads, the metrics, their values, the header's profile.
     with django_assert_num_queries(7):
-        response = alice_client.get(reverse("stories:metrics"))
+        response = alice_client.get(reverse("metrics:list"))
 
     assert response.status_code == 200
     assert response.text.count('class="metric-card"') == size
@@ -366,10 +359,10 @@ def test_it_refuses_everyone_but_admins_and_writes_nothing(request, persona):
     client = request.getfixturevalue(persona)
     nps = make_metric()
     pages = [
-        reverse("stories:metric_create"),
-        reverse("stories:metric_edit", args=[nps.pk]),
-        reverse("stories:metric_record", args=[nps.pk]),
-        reverse("stories:metric_upload"),
+        reverse("metrics:create"),
+        reverse("metrics:edit", args=[nps.pk]),
+        reverse("metrics:record", args=[nps.pk]),
+        reverse("metrics:upload"),
     ]
 
     assert [client.get(page).status_code for page in pages] == [403] * 4
@@ -386,14 +379,14 @@ def test_it_refuses_everyone_but_admins_and_writes_nothing(request, persona):
 
 def test_it_lets_an_admin_add_a_metric_and_go_on_to_record_it(ada_client):
     response = ada_client.post(
-        reverse("stories:metric_create"),
+        reverse("metrics:create"),
         {"name": "  Repeat purchases ", "unit": " % ", "good_direction": "up", "description": ""},
         follow=True,
     )
 
     metric = Metric.objects.get()
     assert (metric.name, metric.unit, metric.good_direction) == ("Repeat purchases", "%", "up")
-    assert response.redirect_chain[-1][0] == reverse("stories:metric_record", args=[metric.pk])
+    assert response.redirect_chain[-1][0] == reverse("metrics:record", args=[metric.pk])
     assert "Added “Repeat purchases”. Record its first value." in response.text
 
 
@@ -401,7 +394,7 @@ def test_it_refuses_a_name_another_metric_has_in_any_case(ada_client):
     make_metric("NPS")
 
     response = ada_client.post(
-        reverse("stories:metric_create"), {"name": "nps", "good_direction": "up"}
+        reverse("metrics:create"), {"name": "nps", "good_direction": "up"}
     )
 
     assert response.status_code == 200
@@ -415,7 +408,7 @@ def test_it_keeps_the_saved_name_on_the_page_when_a_rename_is_refused(ada_client
     other = make_metric("Wait")
 
     response = ada_client.post(
-        reverse("stories:metric_edit", args=[other.pk]), {"name": "NPS", "good_direction": "up"}
+        reverse("metrics:edit", args=[other.pk]), {"name": "NPS", "good_direction": "up"}
     )
 
     assert "Edit “Wait”" in response.text
@@ -427,17 +420,17 @@ def test_it_lets_an_admin_change_which_direction_is_good(ada_client):
     wait = make_metric("Wait", good_direction=GoodDirection.UP)
 
     response = ada_client.post(
-        reverse("stories:metric_edit", args=[wait.pk]),
+        reverse("metrics:edit", args=[wait.pk]),
         {"name": "Wait", "unit": "minutes", "good_direction": "down"},
     )
 
-    assert response["Location"] == reverse("stories:metrics")
+    assert response["Location"] == reverse("metrics:list")
     wait.refresh_from_db()
     assert (wait.unit, wait.good_direction) == ("minutes", "down")
 
 
 def test_it_asks_which_direction_is_good_in_words(ada_client):
-    response = ada_client.post(reverse("stories:metric_create"), {"name": "NPS"})
+    response = ada_client.post(reverse("metrics:create"), {"name": "NPS"})
 
     assert "Say whether higher or lower is better." in response.text
     assert not Metric.objects.exists()
@@ -447,7 +440,7 @@ def test_it_asks_which_direction_is_good_in_words(ada_client):
 
 
 def record_url(metric: Metric) -> str:
-    return reverse("stories:metric_record", args=[metric.pk])
+    return reverse("metrics:record", args=[metric.pk])
 
 
 def test_it_records_a_value_for_the_week_of_any_day_and_says_so(ada_client, ada):
@@ -531,12 +524,12 @@ def test_it_records_a_huge_but_allowed_value(ada_client):
 
     # It reads back exactly on both databases (SQLite keeps it as a float) and the page shows it.
     assert MetricValue.objects.get().value == Decimal("-99999999999.9999")
-    assert "-99,999,999,999.9999" in ada_client.get(reverse("stories:metrics")).text
+    assert "-99,999,999,999.9999" in ada_client.get(reverse("metrics:list")).text
 
 
 def test_it_answers_a_missing_metric_with_not_found(ada_client):
-    assert ada_client.get(reverse("stories:metric_record", args=[999999])).status_code == 404
-    assert ada_client.get(reverse("stories:metric_edit", args=[999999])).status_code == 404
+    assert ada_client.get(reverse("metrics:record", args=[999999])).status_code == 404
+    assert ada_client.get(reverse("metrics:edit", args=[999999])).status_code == 404
 
 
 # --- Recording values by CSV --------------------------------------------------------------------
@@ -568,7 +561,7 @@ def test_it_previews_an_upload_and_writes_nothing_until_confirmed(ada_client, ad
     assert MetricValue.objects.get().value == Decimal(38)
 
     signed = preview.context["preview"]
-    done = ada_client.post(reverse("stories:metric_upload"), {"preview": signed}, follow=True)
+    done = ada_client.post(reverse("metrics:upload"), {"preview": signed}, follow=True)
 
     assert "Recorded 3 values: 2 new, 1 corrected." in done.text
     assert sorted(MetricValue.objects.values_list("metric__name", "week", "value")) == [
@@ -581,9 +574,9 @@ def test_it_previews_an_upload_and_writes_nothing_until_confirmed(ada_client, ad
 
 def test_it_records_a_confirmed_upload_once_when_confirmed_twice(ada_client, csv_metrics):
     signed = upload(ada_client, GOOD_CSV).context["preview"]
-    ada_client.post(reverse("stories:metric_upload"), {"preview": signed})
+    ada_client.post(reverse("metrics:upload"), {"preview": signed})
 
-    again = ada_client.post(reverse("stories:metric_upload"), {"preview": signed}, follow=True)
+    again = ada_client.post(reverse("metrics:upload"), {"preview": signed}, follow=True)
 
     assert "Nothing changed: every value in the file was already recorded." in again.text
     assert MetricValue.objects.count() == 3
@@ -591,7 +584,7 @@ def test_it_records_a_confirmed_upload_once_when_confirmed_twice(ada_client, csv
 
 def test_it_adds_nothing_when_the_same_file_comes_again(ada_client, csv_metrics):
     first = upload(ada_client, GOOD_CSV)
-    ada_client.post(reverse("stories:metric_upload"), {"preview": first.context["preview"]})
+    ada_client.post(reverse("metrics:upload"), {"preview": first.context["preview"]})
 
     again = upload(ada_client, GOOD_CSV)
 
@@ -614,7 +607,7 @@ Net Promoter Score,2026-12-01,43,future
     response = upload(ada_client, text)
 
     assert response.status_code == 200
-    problems = [(p.line, p.column) for p in response.context["report"].problems]
+    problems = [(p.row, p.column) for p in response.context["report"].problems]
     assert problems == [
         (3, "metric"),
         (4, "week"),
@@ -675,7 +668,7 @@ def test_it_names_the_row_with_the_bad_bytes():
 
     report = metric_upload_read(content, today=TODAY)
 
-    assert [(problem.line, problem.column) for problem in report.problems] == [(3, "")]
+    assert [(problem.row, problem.column) for problem in report.problems] == [(3, "")]
 
 
 def test_it_reads_a_spreadsheet_export_with_a_byte_order_mark(csv_metrics):
@@ -701,7 +694,7 @@ def test_it_refuses_a_file_too_big_to_upload(ada_client, csv_metrics):
 
     response = upload(ada_client, content)
 
-    assert "MB fits in one upload: split it." in response.text
+    assert "files can be at most 2 MB. Split it into smaller files." in response.text
     assert not MetricValue.objects.exists()
 
 
@@ -729,9 +722,9 @@ def test_it_refuses_a_forged_or_stale_preview(ada_client, csv_metrics):
     forged = signing.dumps([[nps.pk, "2026-11-16", "1"]], salt="someone else's", compress=True)
 
     forged_response = ada_client.post(
-        reverse("stories:metric_upload"), {"preview": forged}, follow=True
+        reverse("metrics:upload"), {"preview": forged}, follow=True
     )
-    nonsense = ada_client.post(reverse("stories:metric_upload"), {"preview": "x"}, follow=True)
+    nonsense = ada_client.post(reverse("metrics:upload"), {"preview": "x"}, follow=True)
 
     assert "That preview has expired" in forged_response.text
     assert "That preview has expired" in nonsense.text
@@ -745,7 +738,7 @@ def test_it_refuses_a_preview_signed_for_another_admin(ada_client, csv_metrics):
     report = metric_upload_read(GOOD_CSV.encode(), today=TODAY)
     theirs = preview_sign(report.rows, person=other_admin)
 
-    response = ada_client.post(reverse("stories:metric_upload"), {"preview": theirs}, follow=True)
+    response = ada_client.post(reverse("metrics:upload"), {"preview": theirs}, follow=True)
 
     assert "That preview has expired" in response.text
     assert not MetricValue.objects.exists()
@@ -756,7 +749,7 @@ def test_it_refuses_a_preview_whose_metric_was_deleted_meanwhile(ada_client, csv
     Metric.objects.filter(name="Wait on the phone").delete()
 
     response = ada_client.post(
-        reverse("stories:metric_upload"), {"preview": preview.context["preview"]}, follow=True
+        reverse("metrics:upload"), {"preview": preview.context["preview"]}, follow=True
     )
 
     assert "a metric in it was deleted meanwhile" in response.text
@@ -768,7 +761,7 @@ def test_it_refuses_a_preview_after_an_hour(ada_client, csv_metrics):
 
     with time_machine.travel(NOW + datetime.timedelta(hours=2), tick=False):
         response = ada_client.post(
-            reverse("stories:metric_upload"), {"preview": preview.context["preview"]}, follow=True
+            reverse("metrics:upload"), {"preview": preview.context["preview"]}, follow=True
         )
 
     assert "That preview has expired" in response.text
@@ -776,13 +769,13 @@ def test_it_refuses_a_preview_after_an_hour(ada_client, csv_metrics):
 
 
 def test_it_asks_for_a_file_when_none_came(ada_client):
-    response = ada_client.post(reverse("stories:metric_upload"), {})
+    response = ada_client.post(reverse("metrics:upload"), {})
 
     assert "Choose a CSV file to upload." in response.text
 
 
 def test_it_explains_the_file_layout_with_the_real_metric_names(ada_client, csv_metrics):
-    response = ada_client.get(reverse("stories:metric_upload"))
+    response = ada_client.get(reverse("metrics:upload"))
 
     assert "Net Promoter Score,2025-11-17,42" in response.text
     assert "Net Promoter Score, Wait on the phone" in response.text

@@ -302,7 +302,7 @@ def test_it_lists_reports_newest_first_in_the_leaders_corner(alice_client, lena,
     response = alice_client.get(reverse("stories:leaders"))
 
     assert response.status_code == 200
-    assert response.context["stories"] == [newer.story, older.story]
+    assert response.context["page"].rows == [newer.story, older.story]
     assert "File a report" not in response.text
 
 
@@ -312,7 +312,7 @@ def test_it_leaves_insights_and_private_reports_out_of_the_corner(alice_client, 
 
     response = alice_client.get(reverse("stories:leaders"))
 
-    assert response.context["stories"] == []
+    assert response.context["page"].rows == []
     assert "An ordinary insight" not in response.text
     assert "When a leader files what they heard from customers, it appears here." in response.text
 
@@ -332,10 +332,10 @@ def test_it_pages_the_reports_without_counting_them(alice_client, lena):
     second = alice_client.get(reverse("stories:leaders"), {"page": 2})
     forged = alice_client.get(reverse("stories:leaders"), {"page": "9" * 30})
 
-    assert (len(first.context["stories"]), first.context["has_next"]) == (20, True)
-    assert (len(second.context["stories"]), second.context["has_next"]) == (1, False)
+    assert (len(first.context["page"].rows), first.context["page"].has_next) == (20, True)
+    assert (len(second.context["page"].rows), second.context["page"].has_next) == (1, False)
     assert forged.status_code == 200
-    assert forged.context["page"] == 1
+    assert forged.context["page"].number == 1
 
 
 @pytest.fixture
@@ -360,7 +360,7 @@ def test_it_shows_the_leaders_corner_in_constant_queries(
         response = alice_client.get(reverse("stories:leaders"))
 
     assert response.status_code == 200
-    assert len(response.context["stories"]) == min(len(reports), 20)
+    assert len(response.context["page"].rows) == min(len(reports), 20)
     assert len(response.context["cadences"]) == len(reports)
 
 
@@ -428,7 +428,7 @@ def test_it_lists_company_shout_outs_newest_first(alice_client, bob):
     response = alice_client.get(reverse("stories:kudos"))
 
     assert response.status_code == 200
-    assert response.context["stories"] == [newer, older]
+    assert response.context["page"].rows == [newer, older]
     assert "Shout-out to <strong>The &lt;em&gt;night&lt;/em&gt; team</strong>" in response.text
     assert "Secret" not in response.text
 
@@ -470,4 +470,4 @@ def test_it_shows_kudos_in_constant_queries(alice_client, django_assert_num_quer
         response = alice_client.get(reverse("stories:kudos"))
 
     assert response.status_code == 200
-    assert len(response.context["stories"]) == min(len(shout_outs), 20)
+    assert len(response.context["page"].rows) == min(len(shout_outs), 20)

@@ -1,7 +1,7 @@
 import pytest
 from django.core.management import call_command
 
-from stories.models import Metric, MetricValue
+from insightboard.metrics.models import Metric, MetricValue
 
 pytestmark = pytest.mark.django_db
 

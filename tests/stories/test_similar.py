@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 
 from stories.forms import QuickStoryForm, StoryForm
 from stories.models import Reaction, Story, Visibility
-from stories.similar import meaningful_words, similar_stories
+from stories.search import meaningful_words
+from stories.selectors import similar_stories
 from tests.factories import ReactionFactory, StoryFactory
 
 pytestmark = pytest.mark.django_db

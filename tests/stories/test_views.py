@@ -31,7 +31,7 @@ def test_it_lists_newest_first(alice_client):
     StoryFactory(title="older")
     StoryFactory(title="newer")
     response = alice_client.get(reverse("stories:list"))
-    titles = [story.title for story in response.context["stories"]]
+    titles = [story.title for story in response.context["page"].rows]
     assert titles == ["newer", "older"]
 
 

@@ -34,7 +34,8 @@ from django.utils import timezone
 
 from insightboard.people.roles import Role
 from meetings.models import Meeting, MeetingSeries, Opener, Weekday
-from meetings.services import Candidate, opener_pull, series_upcoming_meetings
+from meetings.openers import Candidate, opener_pull
+from meetings.schedule import series_upcoming_meetings
 from stories.management.commands import bench as story_bench
 from stories.management.commands.seed_demo import DEMO_DOMAIN, PEOPLE, seed_stories
 from stories.models import Kind, Reaction, Story

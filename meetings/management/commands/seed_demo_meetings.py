@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from meetings.models import ActionItem, Cadence, Meeting, MeetingSeries, Opener, Weekday
-from meetings.services import series_upcoming_meetings
+from meetings.schedule import series_upcoming_meetings
 from stories.management.commands.seed_demo import DEMO_DOMAIN
 from stories.models import Kind, Story, StoryQuerySet
 from stories.services import tags_for

@@ -27,15 +27,10 @@ from django.db import connection
 from django.test import override_settings
 from django.utils import timezone
 
-from stories.imports import (
-    COLUMNS,
-    MAX_ROWS,
-    ImportOutcome,
-    ImportPreview,
-    story_import_confirm,
-    story_import_create,
-    story_import_preview,
-)
+from stories.imports.columns import IMPORT_COLUMNS as COLUMNS
+from stories.imports.rows import MAX_ROWS
+from stories.imports.selectors import ImportPreview, story_import_preview
+from stories.imports.services import ImportOutcome, story_import_confirm, story_import_create
 from stories.management.commands.bench import HOW_TO_RUN, create_database_if_missing
 from stories.management.commands.seed_demo import DEMO_DOMAIN, SEED, plan_stories
 from stories.models import Reaction, Story, StoryImport

@@ -9,9 +9,10 @@ from django.contrib.auth.models import User
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from insightboard.metrics.models import GoodDirection, Metric
+from insightboard.metrics.services import metric_value_record
+from insightboard.weeks import week_start as week_of
 from stories.management.commands.seed_demo import DEMO_DOMAIN
-from stories.metrics import metric_value_record, week_of
-from stories.models import GoodDirection, Metric
 
 WEEKS = 8
 

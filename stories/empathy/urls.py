@@ -1,0 +1,7 @@
+from django.urls import path
+
+from stories.empathy import views
+
+urlpatterns = [
+    path("empathy/new/", views.empathy_create, name="empathy_create"),
+]

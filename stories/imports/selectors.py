@@ -1,0 +1,47 @@
+"""What confirming an uploaded file would import, row by row; reading only."""
+
+from dataclasses import dataclass, field
+
+from insightboard.csv_upload import RowNote, RowNotes
+from stories.imports.rows import CheckedRow, Header, read_rows, row_outcomes
+from stories.models import StoryImport
+
+SAMPLE_ROWS = 5
+
+
+@dataclass
+class ImportPreview:
+    header: Header
+    rows_read: int = 0
+    to_import: int = 0
+    already_imported: int = 0
+    duplicates: int = 0
+    rows_with_problems: int = 0
+    problems: RowNotes = field(default_factory=RowNotes)
+    notices: RowNotes = field(default_factory=RowNotes)
+    sample: list[CheckedRow] = field(default_factory=list)
+
+
+def story_import_preview(*, story_import: StoryImport) -> ImportPreview:
+    """What confirming would do, row by row; writes nothing."""
+    header, rows = read_rows(story_import.content)
+    preview = ImportPreview(header=header)
+    preview.notices.add_all(header.notices)
+    for batch in row_outcomes(header, rows, person_id=story_import.person_id):
+        for outcome in batch:
+            preview.rows_read += 1
+            preview.notices.add_all(outcome.notices)
+            if outcome.problems:
+                preview.rows_with_problems += 1
+                preview.problems.add_all(outcome.problems)
+            elif outcome.duplicate_of is not None:
+                preview.duplicates += 1
+                same = f"The same as row {outcome.duplicate_of}: it is imported once."
+                preview.notices.add_all([RowNote(outcome.number, "", same)])
+            elif outcome.already_imported:
+                preview.already_imported += 1
+            else:
+                preview.to_import += 1
+                if outcome.row is not None and len(preview.sample) < SAMPLE_ROWS:
+                    preview.sample.append(outcome.row)
+    return preview
