@@ -23,14 +23,15 @@ $(VENV)/.dev: $(VENV)/.runtime
 	$(BIN)/pip install --quiet --constraint requirements.lock --group dev
 	@touch $@
 
+# `make run PORT=8001` serves on another port, and the links in emails follow it.
+PORT ?= 8000
 run: export DJANGO_DEBUG ?= true
+run: export INSIGHTBOARD_SITE_URL ?= http://127.0.0.1:$(PORT)
 run: $(VENV)/.runtime
 	$(BIN)/python manage.py migrate --no-input --verbosity 0
 	$(BIN)/python manage.py seed_demo --if-empty
-	$(BIN)/python manage.py seed_demo_meetings
-	$(BIN)/python manage.py seed_demo_metrics
-	@echo "InsightBoard is running at http://127.0.0.1:8000 (Ctrl-C to stop)."
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+	@echo "InsightBoard is running at $$INSIGHTBOARD_SITE_URL (Ctrl-C to stop)."
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 test: export DJANGO_DEBUG ?= true
 test: $(VENV)/.dev
@@ -64,10 +65,18 @@ bench: export DJANGO_DEBUG ?= true
 bench: export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/insightboard_bench
 # Pulling openers is measured at 1,000,000 stories, in a database of its own.
 BENCH_OPENERS_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/insightboard_bench_openers
-bench: $(VENV)/.dev
+# The digest too (1,000,000 stories), and its sending against Postfix's smtp-sink, a C SMTP server
+# that only counts: unpacked from Debian's postfix package into the venv, no mail server installed.
+BENCH_DIGEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/insightboard_bench_digest
+BENCH_SINK ?= 127.0.0.1:2526
+SMTP_SINK := $(VENV)/postfix/usr/sbin/smtp-sink
+$(SMTP_SINK):
+	cd $(VENV) && apt-get download postfix && dpkg-deb -x postfix_*.deb postfix && rm postfix_*.deb
+bench: $(VENV)/.dev $(SMTP_SINK)
 	$(BIN)/python manage.py bench
 	$(BIN)/python manage.py bench_import
 	DATABASE_URL=$(BENCH_OPENERS_DATABASE_URL) $(BIN)/python manage.py bench_openers
+	LD_LIBRARY_PATH=$(VENV)/postfix/usr/lib/postfix $(SMTP_SINK) $$([ "$$(id -u)" = 0 ] && echo -u nobody) $(BENCH_SINK) 1000 & sink=$$!; DATABASE_URL=$(BENCH_DIGEST_DATABASE_URL) $(BIN)/python manage.py bench_digest --sink $(BENCH_SINK); status=$$?; kill $$sink; exit $$status
 
 worker: $(VENV)/.runtime
 	$(BIN)/celery -A insightboard worker --beat --loglevel INFO

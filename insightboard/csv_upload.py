@@ -49,20 +49,20 @@ class RowNotes(list[RowNote]):
     def __init__(self, limit: int = NOTES_SHOWN) -> None:
         super().__init__()
         self.limit = limit
-        self.count = 0
+        self.total = 0
 
     def add(self, row: int | None, column: str, message: str) -> None:
         self.add_all([RowNote(row, column, message)])
 
     def add_all(self, notes: list[RowNote]) -> None:
-        self.count += len(notes)
+        self.total += len(notes)
         room = max(self.limit - len(self), 0)
         super().extend(notes[:room])
 
     @property
     def more(self) -> int:
         """Found but not listed."""
-        return self.count - len(self)
+        return self.total - len(self)
 
 
 def too_big_message(size: int, max_bytes: int) -> str:

@@ -8,11 +8,17 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template import Context, Engine
 from django.template.loader import render_to_string
+from django.urls import reverse
 
 from insightboard.celery import background_task
 
 # Mail clients drop <style> blocks, so the HTML part carries its CSS inline. Nothing is fetched.
 INLINER = css_inline.CSSInliner(load_remote_stylesheets=False)
+
+
+def absolute_url(viewname: str, *args: object) -> str:
+    """A link for an email: every one starts from the configured site URL, never a request's."""
+    return f"{settings.SITE_URL}{reverse(viewname, args=args)}"
 
 
 def render_plain(path: str, context: dict[str, Any]) -> str:

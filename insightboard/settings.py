@@ -11,7 +11,7 @@ from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
-from insightboard.env import env_bool, env_int, env_list, env_str, mailer_from_url
+from insightboard.env import env_bool, env_choice, env_int, env_list, env_str, mailer_from_url
 
 # Lets admin and form classes be subscripted for the type checker (ModelAdmin[Story]).
 django_stubs_ext.monkeypatch()
@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "stories",
     "meetings",
     "insightboard.metrics",
+    "insightboard.demo",
+    "insightboard.digest",
 ]
 
 MIDDLEWARE = [
@@ -118,9 +120,11 @@ if REDIS_URL and not REDIS_URL.startswith(("redis://", "rediss://")):
     )
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = None
-# Without a broker, tasks run in the web process as they are queued: nothing to install.
+# Without a broker, tasks run in the web process as they are queued: nothing to install. A task
+# that fails there is logged, as a worker would log it, and never turns the page that queued it
+# into an error after its write was saved.
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
-CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
@@ -129,6 +133,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Hosts get their opener this many hours before a meeting that has none yet.
 INSIGHTBOARD_PREBRIEF_HOURS = env_int("INSIGHTBOARD_PREBRIEF_HOURS", 24, minimum=1)
 PREBRIEF_SWEEP_SECONDS = 10 * 60
+DIGEST_TICK_SECONDS = 15 * 60
 CELERY_BEAT_SCHEDULE = {
     "send-prebriefs": {
         "task": "meetings.tasks.send_prebriefs",
@@ -143,6 +148,12 @@ CELERY_BEAT_SCHEDULE = {
         # A sweep still queued by the evening is dropped: tomorrow's covers the same leaders.
         "options": {"expires": 12 * 60 * 60},
     },
+    "send-digest": {
+        "task": "insightboard.digest.tasks.digest_tick",
+        # "Is last week's digest due?" The answer is idempotent, so asking often is harmless.
+        "schedule": DIGEST_TICK_SECONDS,
+        "options": {"expires": DIGEST_TICK_SECONDS - 60},
+    },
 }
 # Leaders aim to file one executive report every this many days (the Leaders' corner target).
 INSIGHTBOARD_LEADER_REPORT_DAYS = env_int("INSIGHTBOARD_LEADER_REPORT_DAYS", 30, minimum=1)
@@ -153,6 +164,29 @@ EMAIL_URL = env_str("EMAIL_URL", "console://" if DEBUG else "smtp://localhost:25
 MAILERS = {"default": mailer_from_url("EMAIL_URL", EMAIL_URL)}
 DEFAULT_FROM_EMAIL = env_str("INSIGHTBOARD_FROM_EMAIL", "InsightBoard <insightboard@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# --- The weekly digest ------------------------------------------------------------------------
+# The kill switch: false stops every scheduled and manual send (the archive and preview stay).
+INSIGHTBOARD_DIGEST_ENABLED = env_bool("INSIGHTBOARD_DIGEST_ENABLED", default=True)
+INSIGHTBOARD_DIGEST_FROM = env_str("INSIGHTBOARD_DIGEST_FROM") or DEFAULT_FROM_EMAIL
+# Addresses or domains the digest may go to; empty: everyone. A staging copy lists a test inbox.
+INSIGHTBOARD_DIGEST_ALLOWED_RECIPIENTS = [
+    entry.lower() for entry in env_list("INSIGHTBOARD_DIGEST_ALLOWED_RECIPIENTS")
+]
+# Sent on this day and hour of the company's week, for the week before.
+INSIGHTBOARD_DIGEST_SEND_DAY = env_choice(
+    "INSIGHTBOARD_DIGEST_SEND_DAY",
+    "monday",
+    ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"),
+)
+INSIGHTBOARD_DIGEST_SEND_HOUR = env_int("INSIGHTBOARD_DIGEST_SEND_HOUR", 8, maximum=23)
+# A run that would start later than this after its time is skipped and recorded, never sent.
+INSIGHTBOARD_DIGEST_MAX_LATE_HOURS = env_int("INSIGHTBOARD_DIGEST_MAX_LATE_HOURS", 24, minimum=1)
+# A claimed delivery not marked within this many seconds was lost with its process: another may
+# take it over. Far above the SMTP timeout times its retries.
+INSIGHTBOARD_DIGEST_CLAIM_TIMEOUT = env_int("INSIGHTBOARD_DIGEST_CLAIM_TIMEOUT", 600, minimum=60)
+# For relays that cap senders; 0 (unset): no limit.
+INSIGHTBOARD_DIGEST_RATE_PER_MINUTE = env_int("INSIGHTBOARD_DIGEST_RATE_PER_MINUTE", 0)
 # Absolute links in emails (password reset, invitations) are built from this.
 SITE_URL = env_str("INSIGHTBOARD_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 

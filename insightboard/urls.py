@@ -14,6 +14,7 @@ urlpatterns = [
     path("stories/", include("stories.urls")),
     path("meetings/", include("meetings.urls")),
     path("metrics/", include("insightboard.metrics.urls")),
+    path("digest/", include("insightboard.digest.urls")),
     path("accounts/", include("insightboard.people.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("api/v1/", api.urls),

@@ -190,6 +190,8 @@ class ActionItem(models.Model):
     )
     due_on = models.DateField(null=True, blank=True)
     done = models.BooleanField(default=False)
+    # When it was marked done (the digest reports actions finished in its week).
+    done_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     author_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
 

@@ -7,15 +7,13 @@ stops; a failed send rolls the claim back, so the task's retry can still deliver
 
 import datetime
 
-from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.db.models.expressions import Combinable
-from django.urls import reverse
 from django.utils import timezone
 
-from insightboard.emails import send_email
+from insightboard.emails import absolute_url, send_email
 from insightboard.people.models import display_name
 from meetings.models import ActionItem, Meeting, MeetingSeries, Opener
 from meetings.openers import opener_pull
@@ -24,10 +22,6 @@ from meetings.schedule import series_upcoming_meetings
 
 def can_receive(person: User | None) -> bool:
     return person is not None and person.is_active and bool(person.email)
-
-
-def absolute_url(viewname: str, *args: int) -> str:
-    return f"{settings.SITE_URL}{reverse(viewname, args=args)}"
 
 
 # --- Closing the loop with the author -------------------------------------------------------------

@@ -13,13 +13,17 @@ from dataclasses import dataclass
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
+from insightboard.weeks import week_start
 from meetings.models import Meeting, Opener
 from stories.models import Kind, Sentiment, Story, StoryQuerySet, Tag
+from stories.selectors import spotlight_of
 
 # How many fresh stories each widening step looks at, newest first (an index walk, not a sort
 # of the table), and how many of the best of them the pick is random among.
 POOL_SIZE = 100
 BEST_OF = 5
+# Above any score a pull gives: the insight of the week comes first.
+SPOTLIGHT_SCORE = 100.0
 
 
 @dataclass(frozen=True)
@@ -97,6 +101,24 @@ def score(
     return Candidate(story=story, score=points, reasons=tuple(reasons))
 
 
+def insight_of_the_week(meeting: Meeting, fresh: StoryQuerySet) -> Candidate | None:
+    """The story put forward for the meeting's week (the weekly digest's top frustration), if
+    this series may still open with it: offered first, with the reason it was put forward."""
+    spotlight = spotlight_of(week_start(timezone.localtime(meeting.starts_at).date()))
+    if spotlight is None:
+        return None
+    story = (
+        fresh.filter(pk=spotlight.story_id)
+        .with_hear_too_count()
+        .prefetch_related("tags")
+        .select_related("author__profile")
+        .first()
+    )
+    if story is None:
+        return None
+    return Candidate(story=story, score=SPOTLIGHT_SCORE, reasons=(spotlight.reason,))
+
+
 def opener_pull(
     *, meeting: Meeting, skip: Collection[int] = (), rng: random.Random | None = None
 ) -> Candidate | None:
@@ -111,6 +133,9 @@ def opener_pull(
     avoid = last_sentiment(meeting)
     today = timezone.localdate()
     fresh = fresh_stories(meeting, skip)
+    spotlit = insight_of_the_week(meeting, fresh)
+    if spotlit is not None:
+        return spotlit
     for step in WIDENINGS:
         if step.focus_only and not focus:
             continue

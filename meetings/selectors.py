@@ -1,18 +1,25 @@
-"""Reads about a person's meetings that pages elsewhere (the home page) build on.
+"""Reads about meetings that pages elsewhere (the home page) and the weekly digest build on.
 
 Each reads a short list in one query, whatever the number of series, meetings or actions. They
 only read: a page that shows coming meetings first makes sure they exist (meetings.schedule).
 """
 
+import datetime
+from collections.abc import Sequence
+from dataclasses import dataclass
+
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import (
     BooleanField,
+    Count,
     Exists,
     ExpressionWrapper,
     F,
+    Max,
     OuterRef,
     Prefetch,
     Q,
+    Sum,
     Value,
 )
 from django.db.models.expressions import Combinable
@@ -141,3 +148,96 @@ def story_lineage(story: Story, person: User | AnonymousUser) -> list[Opener]:
         )
         .order_by("-meeting__starts_at")
     )
+
+
+# --- A week of meetings, as the weekly digest reads it -----------------------------------------
+
+
+def stories_opening_in(start: datetime.datetime, end: datetime.datetime) -> set[int]:
+    """The stories that opened a meeting held in [start, end)."""
+    openers = Opener.objects.filter(meeting__starts_at__gte=start, meeting__starts_at__lt=end)
+    return set(openers.values_list("story_id", flat=True))
+
+
+def openings_until(end: datetime.datetime) -> dict[int, tuple[int, int]]:
+    """Story id -> (meetings it opened, people it resonated with there), for every story that
+    opened a meeting held before `end` (a few per meeting ever held: no story list needed)."""
+    rows = (
+        Opener.objects.filter(meeting__starts_at__lt=end)
+        .values("story_id")
+        .annotate(meetings=Count("pk"), resonated=Sum("meeting__resonated_with"))
+        .values_list("story_id", "meetings", "resonated")
+    )
+    return {story_id: (meetings, resonated or 0) for story_id, meetings, resonated in rows}
+
+
+def opened_at_latest(
+    story_ids: Sequence[int], end: datetime.datetime
+) -> dict[int, datetime.datetime]:
+    """When each story last opened a meeting, before `end`."""
+    rows = (
+        Opener.objects.filter(story_id__in=story_ids, meeting__starts_at__lt=end)
+        .values("story_id")
+        .annotate(latest=Max("meeting__starts_at"))
+        .values_list("story_id", "latest")
+    )
+    return dict(rows)
+
+
+@dataclass(frozen=True)
+class RitualCounts:
+    """Whether the meetings ritual happened in a week."""
+
+    meetings_held: int
+    opened_with_insight: int
+    actions_opened: int
+    actions_closed: int
+
+
+def ritual_counts(start: datetime.datetime, end: datetime.datetime) -> RitualCounts:
+    held = Meeting.objects.filter(starts_at__gte=start, starts_at__lt=end).aggregate(
+        held=Count("pk"), opened=Count("opener")
+    )
+    actions = ActionItem.objects.aggregate(
+        opened=Count("pk", filter=Q(created_at__gte=start, created_at__lt=end)),
+        closed=Count("pk", filter=Q(done=True, done_at__gte=start, done_at__lt=end)),
+    )
+    return RitualCounts(
+        meetings_held=held["held"],
+        opened_with_insight=held["opened"],
+        actions_opened=actions["opened"],
+        actions_closed=actions["closed"],
+    )
+
+
+def actions_done_in(
+    start: datetime.datetime, end: datetime.datetime, *, limit: int
+) -> list[ActionItem]:
+    """Actions finished in the week, with the story each came out of, newest first."""
+    return list(
+        ActionItem.objects.filter(done=True, done_at__gte=start, done_at__lt=end)
+        .select_related("story", "owner__profile", "meeting")
+        .order_by("-done_at", "-pk")[:limit]
+    )
+
+
+def reach_of_authors(
+    start: datetime.datetime, end: datetime.datetime
+) -> dict[int, tuple[int, int]]:
+    """Author id -> (meetings their stories opened, actions that came out of them) in the week."""
+    opened = dict(
+        Opener.objects.filter(meeting__starts_at__gte=start, meeting__starts_at__lt=end)
+        .values("story__author")
+        .annotate(total=Count("pk"))
+        .values_list("story__author", "total")
+    )
+    acted = dict(
+        ActionItem.objects.filter(created_at__gte=start, created_at__lt=end)
+        .values("story__author")
+        .annotate(total=Count("pk"))
+        .values_list("story__author", "total")
+    )
+    return {
+        author: (opened.get(author, 0), acted.get(author, 0))
+        for author in opened.keys() | acted.keys()
+    }

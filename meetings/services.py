@@ -9,6 +9,7 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from meetings.models import ActionItem, Meeting, MeetingSeries, Opener
 from meetings.tasks import notify_author_of_action, notify_author_of_opener
@@ -106,7 +107,8 @@ def action_create(
 
 def action_toggle_done(*, action: ActionItem) -> ActionItem:
     action.done = not action.done
-    action.save(update_fields=["done"])
+    action.done_at = timezone.now() if action.done else None
+    action.save(update_fields=["done", "done_at"])
     return action
 
 

@@ -179,6 +179,10 @@ class Reaction(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["story", "person"], name="one_reaction_per_person")
         ]
+        indexes = [
+            # The weekly digest reads a week's reactions.
+            models.Index(fields=["created_at"], name="reaction_created"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.person} hears {self.story_id} too"
@@ -297,3 +301,19 @@ class StoryImport(models.Model):
 
     def __str__(self) -> str:
         return self.filename
+
+
+class Spotlight(models.Model):
+    """A story put forward for a week, and why: the weekly digest's top frustration becomes the
+    next week's "insight of the week" that hosts are offered first when they pull an opener."""
+
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="spotlights")
+    week = models.DateField(unique=True, help_text="The Monday of the week it is offered.")
+    reason = models.CharField(max_length=300)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-week"]
+
+    def __str__(self) -> str:
+        return f"Insight of the week of {self.week}: {self.story_id}"

@@ -5,7 +5,16 @@ import datetime
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 
-from stories.models import Channel, Kind, Reaction, Sentiment, Story, Tag, Visibility
+from stories.models import (
+    Channel,
+    Kind,
+    Reaction,
+    Sentiment,
+    Spotlight,
+    Story,
+    Tag,
+    Visibility,
+)
 
 
 def tags_for(names: list[str]) -> list[Tag]:
@@ -90,3 +99,11 @@ def hear_too_toggle(*, story: Story, person: User) -> bool:
         return False
     hear_too_add(story=story, person=person)
     return True
+
+
+def spotlight_set(*, story_id: int, week: datetime.date, reason: str) -> Spotlight:
+    """Put a story forward for a week, with why (the digest's top frustration, for next week)."""
+    spotlight, _ = Spotlight.objects.update_or_create(
+        week=week, defaults={"story_id": story_id, "reason": reason}
+    )
+    return spotlight

@@ -8,7 +8,7 @@ from django.contrib.auth.models import AbstractUser
 from django.test import Client
 
 from insightboard.celery import app as celery_app
-from tests.factories import PersonFactory
+from tests.people.factories import PersonFactory
 
 
 @pytest.fixture(autouse=True)
@@ -18,8 +18,8 @@ def fast_passwords(settings: Any) -> None:
 
 @pytest.fixture(autouse=True)
 def tasks_run_in_process() -> Iterator[None]:
-    """Queued tasks run where they are queued, so a test sees their effect; the real worker
-    against Redis has its own test (tests/meetings/test_tasks.py)."""
+    """Queued tasks run where they are queued, so a test sees their effect; a real worker (on
+    Redis, or Celery's in-memory broker) has its own test in tests/meetings/test_tasks.py."""
     eager = celery_app.conf.task_always_eager
     celery_app.conf.task_always_eager = True
     yield
@@ -61,10 +61,20 @@ def ada(db: None) -> AbstractUser:
     )
 
 
+PERSONAS = ["anonymous", "alice", "bob", "hugo", "lena", "ada"]
+
+
 def client_for(user: AbstractUser) -> Client:
     client = Client()
     client.force_login(user)
     return client
+
+
+def persona_client(request: pytest.FixtureRequest, persona: str) -> Client:
+    """The persona's signed-in client, or a signed-out one for "anonymous"."""
+    if persona == "anonymous":
+        return Client()
+    return client_for(request.getfixturevalue(persona))
 
 
 @pytest.fixture

@@ -10,8 +10,8 @@ from django.urls import reverse
 
 from meetings.models import ActionItem, Meeting, Opener
 from meetings.schedule import series_upcoming_meetings
-from tests.factories import StoryFactory
 from tests.meetings.factories import MeetingFactory, SeriesFactory
+from tests.stories.factories import StoryFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -9,11 +9,21 @@ from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from insightboard.digest.models import (
+    Delivery,
+    DeliveryStatus,
+    Digest,
+    DigestPolicy,
+    DigestStatus,
+    DistributionAddress,
+    FeaturedStory,
+)
+from insightboard.metrics.models import Metric, MetricValue
 from insightboard.people.models import ApiToken
 from insightboard.people.tokens import api_token_create
-from meetings.models import ActionItem, Meeting, MeetingSeries, Opener
-from insightboard.metrics.models import Metric, MetricValue
+from insightboard.weeks import last_complete_week, week_label
 from insightboard.weeks import week_start as week_of
+from meetings.models import ActionItem, Meeting, MeetingSeries, Opener
 from stories.models import (
     EmpathyAnswers,
     ExecutiveReport,
@@ -23,7 +33,7 @@ from stories.models import (
     StoryImport,
     StoryMerge,
 )
-from tests.factories import ReactionFactory, StoryFactory
+from tests.stories.factories import ReactionFactory, StoryFactory
 
 
 @dataclass(frozen=True)
@@ -106,6 +116,16 @@ def url_for(route: Route, story: Story) -> str:
         "token_id": ApiToken.objects.order_by("pk").values_list("pk", flat=True).first(),
         "merge_id": StoryMerge.objects.order_by("pk").values_list("pk", flat=True).first(),
         "import_id": StoryImport.objects.order_by("pk").values_list("pk", flat=True).first(),
+        "label": week_label(
+            Digest.objects.order_by("week").values_list("week", flat=True).first()
+            or last_complete_week()
+        ),
+        "delivery_id": Delivery.objects.order_by("pk").values_list("pk", flat=True).first()
+        or NO_ROW,
+        "address_id": DistributionAddress.objects.order_by("pk")
+        .values_list("pk", flat=True)
+        .first()
+        or NO_ROW,
     }
     kwargs: dict[str, object] = {}
     for argument in route.arguments:
@@ -162,6 +182,27 @@ def records_to_walk(author, reactor) -> None:
     MetricValue.objects.create(
         metric=metric, week=week_of(datetime.date.today()), value=42, recorded_by=reactor
     )
+    digest_to_walk(reactor, featured=report)
+
+
+def digest_to_walk(person, *, featured: Story) -> None:
+    """Last week's digest, skipped, with a delivery to one person, a story it featured, a
+    distribution list and the policy, so the digest's pages and its admin pages have a row each."""
+    digest = Digest.objects.create(
+        week=last_complete_week(), status=DigestStatus.SKIPPED, reason="Nothing new (the walk)."
+    )
+    Delivery.objects.create(
+        digest=digest,
+        address=person.email,
+        person=person,
+        message_id="<digest.walk@insightboard.invalid>",
+        date=digest.created_at,
+        status=DeliveryStatus.SKIPPED,
+        answer="Walked, not sent.",
+    )
+    FeaturedStory.objects.create(digest=digest, story=featured, featured_at=digest.created_at)
+    DistributionAddress.objects.create(address="all-staff@example.com", added_by=person)
+    DigestPolicy.objects.create(pk=1, leaders_may_send=False)
 
 
 def meeting_to_walk(story: Story, *, host, attendee) -> Meeting:

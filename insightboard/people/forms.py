@@ -65,8 +65,12 @@ class ProfileForm(forms.ModelForm[Profile]):
     class Meta:
         model = Profile
         fields = ["display_name", "team", "digest"]
-        labels = {"display_name": "Name"}
+        labels = {"display_name": "Name", "digest": "Weekly digest email"}
         widgets = {"digest": forms.RadioSelect}
+        help_texts = {
+            "digest": "Switch it off or back on here whenever you like; the unsubscribe link in "
+            "each digest switches it off too."
+        }
 
 
 class ApiTokenForm(forms.ModelForm[ApiToken]):

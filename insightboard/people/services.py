@@ -1,16 +1,11 @@
 """Creating people: self sign-up, admin invitations and the demo company all come through here."""
 
-from django.conf import settings
 from django.contrib.auth.models import Group, User
-from django.contrib.auth.tokens import default_token_generator
 from django.db import transaction
-from django.urls import reverse
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
 
-from insightboard.emails import send_email
 from insightboard.people.models import Profile
 from insightboard.people.roles import Role
+from insightboard.people.tasks import send_invitation
 
 
 def email_is_taken(email: str) -> bool:
@@ -43,25 +38,11 @@ def person_create(
     return user
 
 
-def set_password_link(user: User) -> str:
-    uid = urlsafe_base64_encode(force_bytes(user.pk))
-    token = default_token_generator.make_token(user)
-    path = reverse("password_reset_confirm", kwargs={"uidb64": uid, "token": token})
-    return f"{settings.SITE_URL}{path}"
-
-
 def person_invite(
     *, invited_by: User, email: str, display_name: str, team: str, roles: list[Role]
 ) -> User:
+    """A new person, and their invitation email queued after commit (retried if the mail
+    server is down: the person exists either way, and no email goes out for a rolled-back row)."""
     person = person_create(email=email, display_name=display_name, team=team, roles=roles)
-    context = {
-        "person": person,
-        "display_name": display_name,
-        "inviter": invited_by,
-        "link": set_password_link(person),
-    }
-    # Sent after commit: no invitation for a person whose row was rolled back.
-    transaction.on_commit(
-        lambda: send_email(template="invitation", to=[person.email], context=context)
-    )
+    send_invitation.delay_on_commit(person.pk, invited_by.pk)
     return person

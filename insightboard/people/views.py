@@ -1,8 +1,8 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
-from django.contrib.auth.decorators import login_not_required, permission_required
-from django.contrib.auth.views import LoginView
+from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.views import LoginView, PasswordResetView
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,9 +17,17 @@ from insightboard.people.forms import (
     ProfileForm,
     SignupForm,
 )
-from insightboard.people.models import Profile
-from insightboard.people.roles import ADMIN_PERMISSION, Role, signed_in
+from insightboard.people.models import DigestPreference, Profile
+from insightboard.people.roles import Role, admin_required, signed_in
 from insightboard.people.services import person_create, person_invite
+
+
+class PasswordResetLinkView(PasswordResetView):
+    """The password reset email links to the configured site, like every other email."""
+
+    @property
+    def extra_email_context(self) -> dict[str, str]:  # type: ignore[override]
+        return {"site_url": settings.SITE_URL}
 
 
 class SignInView(LoginView):
@@ -55,7 +63,7 @@ def signup(request: HttpRequest) -> HttpResponse:
     )
 
 
-@permission_required(ADMIN_PERMISSION, raise_exception=True)
+@admin_required
 @require_http_methods(["GET", "POST"])
 def invite(request: HttpRequest) -> HttpResponse:
     form = InviteForm(request.POST or None)
@@ -67,19 +75,25 @@ def invite(request: HttpRequest) -> HttpResponse:
             team=form.cleaned_data["team"],
             roles=[Role(name) for name in form.cleaned_data["roles"]],
         )
-        messages.success(request, f"Invitation sent to {person.email}.")
+        messages.success(request, f"Invited {person.email}: their invitation email is on its way.")
         return redirect("invite")
     return render(request, "people/invite.html", {"form": form})
 
 
 def profile_page(
-    request: HttpRequest, *, form: ProfileForm | None = None, token_form: ApiTokenForm | None = None
+    request: HttpRequest,
+    *,
+    form: ProfileForm | None = None,
+    token_form: ApiTokenForm | None = None,
+    saved_digest: str | None = None,
 ) -> HttpResponse:
     person = signed_in(request)
     if form is None:
         form = ProfileForm(instance=own_profile(request))
     context = {
         "form": form,
+        # What is saved, not what a form sent back with errors says.
+        "gets_digest": (saved_digest or form.instance.digest) == DigestPreference.WEEKLY,
         "api_tokens": person.api_tokens.order_by("-created_at", "-id"),
         "token_form": token_form or ApiTokenForm(),
     }
@@ -97,12 +111,22 @@ def own_profile(request: HttpRequest) -> Profile:
 
 @require_http_methods(["GET", "POST"])
 def profile(request: HttpRequest) -> HttpResponse:
-    form = ProfileForm(request.POST or None, instance=own_profile(request))
+    saved = own_profile(request)
+    saved_digest = saved.digest
+    form = ProfileForm(request.POST or None, instance=saved)
     if request.method == "POST" and form.is_valid():
         form.save()
-        messages.success(request, "Saved your profile.")
+        messages.success(request, saved_message(before=saved_digest, after=form.instance.digest))
         return redirect("profile")
-    return profile_page(request, form=form)
+    return profile_page(request, form=form, saved_digest=saved_digest)
+
+
+def saved_message(*, before: str, after: str) -> str:
+    if before == after:
+        return "Saved your profile."
+    if after == DigestPreference.WEEKLY:
+        return "Saved your profile. You get the weekly digest again, from next Monday."
+    return "Saved your profile. No more digest emails; switch it back on here whenever you like."
 
 
 @require_POST

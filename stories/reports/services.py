@@ -3,13 +3,11 @@ leaders who are behind on them."""
 
 import datetime
 
-from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 from django.utils import timezone
 
-from insightboard.emails import send_email
+from insightboard.emails import absolute_url, send_email
 from insightboard.people.models import display_name
 from stories.models import (
     Channel,
@@ -109,8 +107,8 @@ def leader_remind(*, leader_id: int, due_since: datetime.date) -> bool:
             context={
                 "leader_name": display_name(leader),
                 "cadence": cadence,
-                "report_url": f"{settings.SITE_URL}{reverse('stories:report_create')}",
-                "corner_url": f"{settings.SITE_URL}{reverse('stories:leaders')}",
+                "report_url": absolute_url("stories:report_create"),
+                "corner_url": absolute_url("stories:leaders"),
             },
         )
     return True

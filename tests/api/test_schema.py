@@ -21,11 +21,11 @@ from schemathesis.specs.openapi.checks import (
     response_schema_conformance,
 )
 
-from insightboard.people.tokens import api_token_create
-from insightboard.wsgi import application
-from insightboard.weeks import week_start as week_of
 from insightboard.metrics.models import Metric, MetricValue
-from tests.factories import ReactionFactory, StoryFactory
+from insightboard.people.tokens import api_token_create
+from insightboard.weeks import week_start as week_of
+from insightboard.wsgi import application
+from tests.stories.factories import ReactionFactory, StoryFactory
 
 # Through Django's real WSGI handler, as a client would reach it, not the test client.
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)

@@ -7,7 +7,7 @@ import pytest
 from django.contrib.auth.models import AbstractUser
 from playwright.sync_api import ConsoleMessage, Page, expect
 
-from tests.factories import PASSWORD, PersonFactory
+from tests.people.factories import PASSWORD, PersonFactory
 
 # Playwright's sync API runs an event loop in this thread; Django would refuse database calls.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -34,9 +34,13 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
 
 
-@pytest.fixture
+@pytest.fixture(autouse=True)
 def console_errors(page: Page) -> list[str]:
-    """Every console error and uncaught exception on the page, CSP violations included."""
+    """Every console error and uncaught exception on the page, CSP violations included.
+
+    Listening from the first page load, the sign-in page included: autouse fixtures are set up
+    before any fixture or test can open a page.
+    """
     errors: list[str] = []
 
     def on_console(message: ConsoleMessage) -> None:
@@ -68,6 +72,8 @@ def sign_in(page: Page, live_server: Any, email: str) -> None:
 
 
 @pytest.fixture
-def signed_in_page(page: Page, live_server: Any, staff: AbstractUser) -> Page:
+def signed_in_page(
+    page: Page, live_server: Any, staff: AbstractUser, console_errors: list[str]
+) -> Page:
     sign_in(page, live_server, staff.get_username())
     return page

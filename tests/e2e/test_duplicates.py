@@ -9,7 +9,8 @@ from playwright.sync_api import Page, expect
 
 from stories.models import Reaction, Sentiment, Story, StoryMerge
 from tests.e2e.conftest import sign_in
-from tests.factories import PersonFactory, ReactionFactory, StoryFactory
+from tests.people.factories import PersonFactory
+from tests.stories.factories import ReactionFactory, StoryFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -1,7 +1,9 @@
-"""The acceptance story: a staff member logs an insight in seconds, finds it again, and reacts."""
+"""The acceptance story: a staff member logs an insight, finds it again, and reacts.
+
+How long logging takes is a benchmark's business, not a pass or fail here.
+"""
 
 import re
-import time
 from typing import Any
 
 import pytest
@@ -10,12 +12,9 @@ from playwright.sync_api import Locator, Page, expect
 
 from stories.models import Reaction, Sentiment, Story
 from tests.e2e.conftest import sign_in
-from tests.factories import StoryFactory
+from tests.stories.factories import StoryFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-# The product promise: logging an insight takes under 10 seconds.
-LOGGING_BUDGET_SECONDS = 10.0
 
 QUOTE = "I could not find where to download my invoices"
 
@@ -73,10 +72,9 @@ def test_it_lets_staff_log_find_and_react_to_an_insight(
     dialog.get_by_role("button", name="Close").click()
     expect(dialog).to_be_hidden()
 
-    # Log one through the header button, timed from opening to the confirmation.
+    # Log one through the header button, from opening to the confirmation.
     list_url = page.url
     mark_page(page)
-    started = time.monotonic()
     header_log_button(page).click()
     expect(dialog).to_be_visible()
     dialog.get_by_label("What did the customer say?").fill(QUOTE)
@@ -85,8 +83,6 @@ def test_it_lets_staff_log_find_and_react_to_an_insight(
     dialog.get_by_role("button", name="Log it").click()
     confirmation = dialog.get_by_role("status")
     expect(confirmation).to_contain_text("Logged")
-    elapsed = time.monotonic() - started
-    assert elapsed < LOGGING_BUDGET_SECONDS, f"logging took {elapsed:.1f}s"
 
     story = Story.objects.get(title=QUOTE)
     assert story.author == staff

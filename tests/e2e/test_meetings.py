@@ -13,7 +13,8 @@ from meetings.models import ActionItem, Meeting, MeetingSeries, Opener
 from meetings.schedule import series_upcoming_meetings
 from stories.models import Story
 from tests.e2e.conftest import sign_in
-from tests.factories import PersonFactory, StoryFactory
+from tests.people.factories import PersonFactory
+from tests.stories.factories import StoryFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 
 from stories.models import EmpathyAnswers, ExecutiveReport, Kind, Story
 from tests.e2e.conftest import sign_in
-from tests.factories import PersonFactory
+from tests.people.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

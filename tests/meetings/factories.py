@@ -4,7 +4,8 @@ import factory
 from django.utils import timezone
 
 from meetings.models import ActionItem, Meeting, MeetingSeries, Opener, Weekday
-from tests.factories import PersonFactory, StoryFactory
+from tests.people.factories import PersonFactory
+from tests.stories.factories import StoryFactory
 
 
 class SeriesFactory(factory.django.DjangoModelFactory):

@@ -9,8 +9,8 @@ from django.urls import reverse
 
 from meetings.models import ActionItem, Cadence, Meeting, MeetingSeries, Opener, Weekday
 from stories.models import Visibility
-from tests.factories import StoryFactory
 from tests.meetings.factories import MeetingFactory, OpenerFactory, SeriesFactory
+from tests.stories.factories import StoryFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -1,13 +1,11 @@
 import datetime
 import re
-import threading
 from smtplib import SMTPServerDisconnected
 
 import pytest
 import time_machine
 from django.conf import settings
 from django.core.mail.backends.locmem import EmailBackend
-from django.db import connections
 from django.urls import reverse
 
 from meetings.models import ActionItem, Meeting, Opener, Weekday
@@ -17,8 +15,10 @@ from meetings.notifications import (
     meetings_due_prebrief,
     opener_notify_author,
 )
-from tests.factories import PersonFactory, StoryFactory
 from tests.meetings.factories import MeetingFactory, SeriesFactory
+from tests.people.factories import PersonFactory
+from tests.races import at_once
+from tests.stories.factories import StoryFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -217,21 +217,11 @@ def test_it_creates_the_next_occurrence_of_each_series_to_prebrief_it(hugo):
 def test_it_prebriefs_once_when_two_workers_race(hugo, alice, mailoutbox):
     StoryFactory(author=alice)
     meeting = upcoming_meeting([hugo])
-    start = threading.Barrier(2)
-    outcomes: list[bool] = []
 
-    def worker() -> None:
-        try:
-            start.wait()
-            outcomes.append(meeting_send_prebrief(meeting_id=meeting.pk))
-        finally:
-            connections.close_all()
+    def send() -> bool:
+        return meeting_send_prebrief(meeting_id=meeting.pk)
 
-    threads = [threading.Thread(target=worker) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    outcomes = at_once(send, send)
 
     assert sorted(outcomes) == [False, True]
     assert len(mailoutbox) == 1

@@ -10,13 +10,14 @@ import pytest
 from django.urls import reverse
 
 from meetings.models import Meeting, MeetingSeries, Weekday
-from tests.factories import PersonFactory, ReactionFactory, StoryFactory, TagFactory
 from tests.meetings.factories import (
     ActionItemFactory,
     MeetingFactory,
     OpenerFactory,
     SeriesFactory,
 )
+from tests.people.factories import PersonFactory
+from tests.stories.factories import ReactionFactory, StoryFactory, TagFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -96,8 +97,8 @@ def test_it_pulls_from_a_pool_in_constant_queries(
     refund_stories(size)
 
     # The meeting, "is hugo a host?", no opener yet, the focus tags, last opener's sentiment,
-    # the pool and its tags, and the (empty) actions.
-    with django_assert_num_queries(13):
+    # the week's insight of the week (none), the pool and its tags, and the (empty) actions.
+    with django_assert_num_queries(14):
         response = hugo_client.get(pull_url(meeting))
 
     assert response.context["candidate"] is not None
@@ -112,7 +113,7 @@ def test_it_pulls_past_a_long_ledger_in_constant_queries(
         OpenerFactory(meeting=past, story=refund_stories(1)[0], kept_by=hugo)
     fresh = refund_stories(1)[0]
 
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(14):
         response = hugo_client.get(pull_url(meeting))
 
     assert response.context["candidate"].story == fresh
@@ -125,7 +126,7 @@ def test_it_pulls_stories_with_many_tags_and_reactions_in_constant_queries(
     refund_stories(3, tags=size, reactions=size)
     series.focus_tags.add(*TagFactory.create_batch(size))
 
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(14):
         response = hugo_client.get(pull_url(meeting))
 
     assert "Why this one:" in response.text
@@ -137,7 +138,7 @@ def test_it_serves_the_htmx_pull_in_constant_queries(
 ):
     refund_stories(size)
 
-    with django_assert_num_queries(12):  # no header
+    with django_assert_num_queries(13):  # no header
         response = hugo_client.get(
             pull_url(meeting), headers={"HX-Request": "true", "HX-Target": "opener"}
         )

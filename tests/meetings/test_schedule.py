@@ -6,8 +6,8 @@ from django.utils import timezone
 
 from meetings.models import Cadence, Meeting, Weekday
 from meetings.schedule import next_empathy_sharer, series_upcoming_meetings
-from tests.factories import PersonFactory
 from tests.meetings.factories import SeriesFactory
+from tests.people.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
 

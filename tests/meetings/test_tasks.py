@@ -3,6 +3,7 @@ import threading
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from smtplib import SMTPServerDisconnected
 
 import celery.contrib.testing.tasks  # noqa: F401 - the ping the test worker answers
@@ -23,8 +24,8 @@ from meetings.tasks import (
     send_prebrief,
     send_prebriefs,
 )
-from tests.factories import StoryFactory
 from tests.meetings.factories import MeetingFactory, SeriesFactory
+from tests.stories.factories import StoryFactory
 
 # A Wednesday noon. The Thursday series meets in 21.5 hours, the Monday one in 4.9 days.
 NOW = datetime.datetime(2026, 11, 18, 12, 0, tzinfo=datetime.UTC)
@@ -154,7 +155,8 @@ def test_it_tells_an_author_once_through_the_tasks(hugo, lena, alice, mailoutbox
 
 @contextmanager
 def worker_on_a_queue_of_its_own() -> Iterator[Celery]:
-    """A worker thread against REDIS_URL, on a queue nobody else's worker reads.
+    """A worker thread on a queue nobody else's worker reads: against REDIS_URL when it is set,
+    otherwise against Celery's in-memory broker, so that tasks never run inline here.
 
     A second app configured like production makes that queue its default, so the tasks the
     sweep queues land there too; it is current for the test and the production app after.
@@ -162,9 +164,12 @@ def worker_on_a_queue_of_its_own() -> Iterator[Celery]:
     app = Celery("insightboard-test")
     app.config_from_object("django.conf:settings", namespace="CELERY")
     queue = f"insightboard-test-{uuid.uuid4().hex}"
-    # The ping that proves the worker is up needs somewhere to put its answer.
     app.conf.update(
-        task_always_eager=False, task_default_queue=queue, result_backend=settings.REDIS_URL
+        broker_url=settings.REDIS_URL or "memory://",
+        # The ping that proves the worker is up needs somewhere to put its answer.
+        result_backend=settings.REDIS_URL or "cache+memory://",
+        task_always_eager=False,
+        task_default_queue=queue,
     )
     try:
         with start_worker(app, pool="solo", perform_ping_check=True):
@@ -179,19 +184,34 @@ def worker_on_a_queue_of_its_own() -> Iterator[Celery]:
         production_app.set_default()
 
 
+@dataclass(frozen=True)
+class Run:
+    task: str
+    eager: bool
+    thread: int
+
+
+@dataclass
+class Watch:
+    done: threading.Event = field(default_factory=threading.Event)
+    runs: list[Run] = field(default_factory=list)
+
+
 @contextmanager
-def finished(task_name: str) -> Iterator[threading.Event]:
-    done = threading.Event()
+def finished(task_name: str) -> Iterator[Watch]:
+    """Every task run while it is open, where and how it ran; done once task_name has run."""
+    watch = Watch()
 
     def on_postrun(task, **kwargs):
+        watch.runs.append(Run(task.name, bool(task.request.is_eager), threading.get_ident()))
         if task.name == task_name:
             # The worker's thread has its own database connection: give it back.
             connections.close_all()
-            done.set()
+            watch.done.set()
 
     task_postrun.connect(on_postrun, weak=False)
     try:
-        yield done
+        yield watch
     finally:
         task_postrun.disconnect(on_postrun)
 
@@ -202,14 +222,18 @@ def test_it_prebriefs_through_a_real_worker(hugo, alice, mailoutbox):
     StoryFactory(author=alice)
     series = weekly_series([hugo], Weekday.THURSDAY)
 
-    if settings.REDIS_URL:
-        with worker_on_a_queue_of_its_own(), finished(send_prebrief.name) as sent:
-            send_prebriefs.delay()
-            assert sent.wait(timeout=30)
-    else:
-        # No broker: the embedded default runs queued tasks at once.
+    with worker_on_a_queue_of_its_own(), finished(send_prebrief.name) as watch:
         send_prebriefs.delay()
+        assert watch.done.wait(timeout=30)
 
+    # Both the sweep and the pre-brief it queued went through the broker to the worker's thread
+    # (the worker's own ping may finish in the meantime).
+    runs = [run for run in watch.runs if run.task != "celery.ping"]
+    assert [(run.task, run.eager) for run in runs] == [
+        (send_prebriefs.name, False),
+        (send_prebrief.name, False),
+    ]
+    assert threading.get_ident() not in {run.thread for run in runs}
     assert len(mailoutbox) == 1
     assert mailoutbox[0].to == ["hugo@example.com"]
     assert Meeting.objects.get(series=series).prebrief_sent_at is not None

@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from insightboard.people.models import DigestPreference, Profile
-from tests.factories import PASSWORD
+from tests.people.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ import pytest
 from django.urls import reverse
 
 from stories.models import BODY_MAX_LENGTH, TAG_MAX_LENGTH, Story
-from tests.factories import StoryFactory
+from tests.stories.factories import StoryFactory
 
 pytestmark = pytest.mark.django_db
 

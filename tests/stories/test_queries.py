@@ -5,7 +5,12 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from tests.factories import ReactionFactory, StoryFactory
+from tests.stories.factories import (
+    EmpathyAnswersFactory,
+    ExecutiveReportFactory,
+    ReactionFactory,
+    StoryFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -88,6 +93,24 @@ def test_it_shows_a_story_in_constant_queries(alice_client, django_assert_num_qu
     assert response.status_code == 200
 
 
+@pytest.mark.parametrize("size", SIZES)
+def test_it_shows_a_story_with_many_tags_and_reactions_in_constant_queries(
+    alice_client, alice, bob, django_assert_num_queries, size
+):
+    story = StoryFactory(author=bob, tags=[f"refunds-{n}" for n in range(size)])
+    ReactionFactory(story=story, person=alice)
+    ReactionFactory.create_batch(size - 1, story=story)
+
+    with django_assert_num_queries(8):
+        response = alice_client.get(story.get_absolute_url())
+
+    assert response.status_code == 200
+    assert all(f"#refunds-{n}<" in response.text for n in range(size))
+    heard = "1 person hears" if size == 1 else f"{size} people hear"
+    assert f"{heard} this too" in response.text
+    assert "You hear this too" in response.text
+
+
 @pytest.mark.parametrize("stories", SIZES, indirect=True)
 def test_it_shows_home_in_constant_queries(alice_client, django_assert_num_queries, stories):
     # With four meetings reads (tests/test_home.py): her series (none), next ones, turns, actions.
@@ -96,3 +119,17 @@ def test_it_shows_home_in_constant_queries(alice_client, django_assert_num_queri
 
     assert response.status_code == 200
     assert len(response.context["recent"]) == min(len(stories), 10)
+
+
+@pytest.mark.parametrize("kind", ["empathy", "executive"])
+def test_it_shows_a_practice_story_in_the_same_queries_as_any_story(
+    alice_client, lena, django_assert_num_queries, kind
+):
+    factory = EmpathyAnswersFactory if kind == "empathy" else ExecutiveReportFactory
+    story = factory(story__author=lena, story__tags=["florists"]).story
+
+    # As for any story: the answers or report join the story's own query.
+    with django_assert_num_queries(8):
+        response = alice_client.get(story.get_absolute_url())
+
+    assert response.status_code == 200

@@ -14,7 +14,7 @@ from stories.forms import QuickStoryForm, StoryForm
 from stories.models import Reaction, Story, Visibility
 from stories.search import meaningful_words
 from stories.selectors import similar_stories
-from tests.factories import ReactionFactory, StoryFactory
+from tests.stories.factories import ReactionFactory, StoryFactory
 
 pytestmark = pytest.mark.django_db
 

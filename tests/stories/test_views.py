@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from stories.forms import StoryFilterForm, StoryForm
 from stories.models import Reaction, Story
-from tests.factories import StoryFactory
+from tests.stories.factories import StoryFactory
 
 pytestmark = pytest.mark.django_db
 
