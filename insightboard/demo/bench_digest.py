@@ -28,7 +28,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.management.base import CommandError, OutputWrapper
-from django.db import connection, transaction
+from django.db import connection
 from django.test import override_settings
 from django.utils import timezone
 
@@ -45,7 +45,7 @@ from insightboard.demo.bench import (
 )
 from insightboard.demo.data.words import TAGS
 from insightboard.demo.people import extra_people_seed, people_seed
-from insightboard.demo.stories import plan_stories, report_details
+from insightboard.demo.stories import batch_write, plan_stories
 from insightboard.digest import runs
 from insightboard.digest.builder import build_digest
 from insightboard.digest.ledger import claim, mark
@@ -116,19 +116,7 @@ def digest_stories_seed(total: int, in_week: int, *, stdout: OutputWrapper) -> b
             ).date()
             story.author_id = people[plan.author]
             plan.reactions = [(person, when + moved) for person, when in plan.reactions]
-        with transaction.atomic():
-            Story.objects.bulk_create([plan.story for plan in batch])
-            StoryTag.objects.bulk_create(
-                StoryTag(story_id=plan.story.pk, tag_id=tag_ids[name])
-                for plan in batch
-                for name in plan.tags
-            )
-            Reaction.objects.bulk_create(
-                Reaction(story_id=plan.story.pk, person_id=people[person], created_at=when)
-                for plan in batch
-                for person, when in plan.reactions
-            )
-            ExecutiveReport.objects.bulk_create(report_details(batch, report_rng))
+        batch_write(batch, people=people, tag_ids=tag_ids, report_rng=report_rng)
         previous, done = done, done + len(batch)
         if done // 100_000 > previous // 100_000:
             stdout.write(f"  {done:,} of {count:,} stories written")

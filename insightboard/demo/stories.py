@@ -200,6 +200,30 @@ def report_details(plans: list[StoryPlan], rng: random.Random) -> list[Executive
     ]
 
 
+def batch_write(
+    batch: list[StoryPlan],
+    *,
+    people: list[int],
+    tag_ids: dict[str, int],
+    report_rng: random.Random,
+) -> None:
+    """Write planned stories, their tags, reactions and report details, in one transaction."""
+    story_tag = Story.tags.through
+    with transaction.atomic():
+        Story.objects.bulk_create([plan.story for plan in batch])
+        story_tag.objects.bulk_create(
+            story_tag(story_id=plan.story.pk, tag_id=tag_ids[name])
+            for plan in batch
+            for name in plan.tags
+        )
+        Reaction.objects.bulk_create(
+            Reaction(story_id=plan.story.pk, person_id=people[person], created_at=when)
+            for plan in batch
+            for person, when in plan.reactions
+        )
+        ExecutiveReport.objects.bulk_create(report_details(batch, report_rng))
+
+
 def stories_seed(count: int, *, stdout: OutputWrapper | None = None) -> int:
     """Write `count` more demo stories with their tags and reactions; returns how many.
 
@@ -210,7 +234,6 @@ def stories_seed(count: int, *, stdout: OutputWrapper | None = None) -> int:
     # Seeded by how many stories exist, so adding more gives new stories, yet stays repeatable.
     rng = random.Random(SEED + Story.objects.count())  # noqa: S311 - demo data, not secrets
     now = timezone.now()
-    StoryTag = Story.tags.through
     plans = plan_stories(rng, count, now)
     report_rng = random.Random(SEED + 1 + Story.objects.count())  # noqa: S311 - demo data
     done = 0
@@ -218,19 +241,7 @@ def stories_seed(count: int, *, stdout: OutputWrapper | None = None) -> int:
         batch = [next(plans) for _ in range(min(BATCH_SIZE, count - done))]
         for plan in batch:
             plan.story.author_id = people[plan.author]
-        with transaction.atomic():
-            Story.objects.bulk_create([plan.story for plan in batch])
-            StoryTag.objects.bulk_create(
-                StoryTag(story_id=plan.story.pk, tag_id=tag_ids[name])
-                for plan in batch
-                for name in plan.tags
-            )
-            Reaction.objects.bulk_create(
-                Reaction(story_id=plan.story.pk, person_id=people[person], created_at=when)
-                for plan in batch
-                for person, when in plan.reactions
-            )
-            ExecutiveReport.objects.bulk_create(report_details(batch, report_rng))
+        batch_write(batch, people=people, tag_ids=tag_ids, report_rng=report_rng)
         previous, done = done, done + len(batch)
         if stdout is not None and done // PROGRESS_EVERY > previous // PROGRESS_EVERY:
             stdout.write(f"  {done:,} of {count:,} stories written")

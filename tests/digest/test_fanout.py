@@ -3,20 +3,16 @@ digest when it is due and queues its deliveries in batches; however often it run
 real worker, each recipient gets exactly one message."""
 
 import threading
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 import celery.contrib.testing.tasks  # noqa: F401 - the ping the test worker answers
 import pytest
 import time_machine
-from celery import Celery
-from celery.contrib.testing.worker import start_worker
 from celery.signals import task_postrun
 from django.conf import settings as django_settings
 from django.db import connections
 
-from insightboard.celery import app as production_app
 from insightboard.digest import runs
 from insightboard.digest.models import Delivery, Digest, DigestStatus
 from insightboard.digest.services import progress
@@ -27,32 +23,7 @@ from insightboard.digest.tasks import (
     send_digest_batch,
 )
 from tests.digest.smtp_server import DUE, compiled_digest, serving, started_digest, wait_until
-
-
-@contextmanager
-def worker_on_a_queue_of_its_own() -> Iterator[Celery]:
-    """A worker thread on a queue nobody else's worker reads: against REDIS_URL when it is set,
-    otherwise against Celery's in-memory broker, so that tasks never run inline here (as in
-    tests/meetings/test_tasks.py)."""
-    app = Celery("insightboard-test")
-    app.config_from_object("django.conf:settings", namespace="CELERY")
-    queue = f"insightboard-test-{uuid.uuid4().hex}"
-    app.conf.update(
-        broker_url=django_settings.REDIS_URL or "memory://",
-        result_backend=django_settings.REDIS_URL or "cache+memory://",
-        task_always_eager=False,
-        task_default_queue=queue,
-    )
-    try:
-        with start_worker(app, pool="solo", perform_ping_check=True):
-            yield app
-    finally:
-        with app.connection() as connection:
-            bound = app.amqp.queues[queue].bind(connection.default_channel)
-            bound.declare()
-            bound.delete()
-        production_app.set_current()
-        production_app.set_default()
+from tests.workers import worker_on_a_queue_of_its_own
 
 
 @contextmanager
