@@ -1,5 +1,6 @@
 """Strict readers for environment variables: a bad value stops start-up with its name."""
 
+import datetime
 import os
 from urllib.parse import unquote, urlsplit
 
@@ -38,6 +39,22 @@ def env_int(name: str, default: int, *, minimum: int = 0, maximum: int | None = 
     if maximum is not None and value > maximum:
         raise ImproperlyConfigured(f"{name} must be at most {maximum}, not {value}.")
     return value
+
+
+def env_date(name: str, default: datetime.date) -> datetime.date:
+    """A day written YYYY-MM-DD, not in the future."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        day = datetime.date.fromisoformat(raw)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"{name} must be a date written YYYY-MM-DD, such as 2012-04-01, not {raw!r}."
+        ) from None
+    if day > datetime.date.today():
+        raise ImproperlyConfigured(f"{name} cannot be in the future: {raw!r}.")
+    return day
 
 
 def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:

@@ -58,3 +58,21 @@ def page_number(request: HttpRequest) -> int:
     """The page asked for; a forged or bad one is the first page, not an error."""
     form = PageForm(request.GET)
     return (form.cleaned_data.get("page") or 1) if form.is_valid() else 1
+
+
+@dataclass(frozen=True)
+class Tally:
+    """How many rows match, counted no further than a cap: shows as "42", or "1,000+" past it."""
+
+    shown: int
+    more: bool
+
+    def __str__(self) -> str:
+        return f"{self.shown:,}{'+' if self.more else ''}"
+
+
+def tally(rows: "QuerySet[Any, Any]", *, cap: int) -> Tally:
+    """Count the rows up to `cap` in one query that stops at cap + 1 rows, so a big table costs
+    no more than a page of it."""
+    counted = rows.order_by().values("pk")[: cap + 1].count()
+    return Tally(shown=min(counted, cap), more=counted > cap)

@@ -1,5 +1,6 @@
 """InsightBoard settings: one file, every knob an environment variable (see .env.example)."""
 
+import datetime
 import os
 import tempfile
 from pathlib import Path
@@ -11,7 +12,15 @@ from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
-from insightboard.env import env_bool, env_choice, env_int, env_list, env_str, mailer_from_url
+from insightboard.env import (
+    env_bool,
+    env_choice,
+    env_date,
+    env_int,
+    env_list,
+    env_str,
+    mailer_from_url,
+)
 
 # Lets admin and form classes be subscripted for the type checker (ModelAdmin[Story]).
 django_stubs_ext.monkeypatch()
@@ -52,6 +61,7 @@ INSTALLED_APPS = [
     "insightboard.metrics",
     "insightboard.demo",
     "insightboard.digest",
+    "insightboard.submissions",
 ]
 
 MIDDLEWARE = [
@@ -155,6 +165,8 @@ CELERY_BEAT_SCHEDULE = {
         "options": {"expires": DIGEST_TICK_SECONDS - 60},
     },
 }
+# When the company was founded: no story happened, and no meeting or metric week was, before it.
+INSIGHTBOARD_COMPANY_FOUNDED = env_date("INSIGHTBOARD_COMPANY_FOUNDED", datetime.date(2000, 1, 1))
 # Leaders aim to file one executive report every this many days (the Leaders' corner target).
 INSIGHTBOARD_LEADER_REPORT_DAYS = env_int("INSIGHTBOARD_LEADER_REPORT_DAYS", 30, minimum=1)
 

@@ -1,6 +1,10 @@
 from django.contrib import admin
+from django.contrib.auth.models import User
+from django.forms import ModelForm
+from django.http import HttpRequest
 
 from meetings.models import ActionItem, Meeting, MeetingSeries, Opener
+from meetings.services import action_owner_changed
 
 
 @admin.register(MeetingSeries)
@@ -29,3 +33,12 @@ class ActionItemAdmin(admin.ModelAdmin[ActionItem]):
     list_display = ["text", "owner", "due_on", "done"]
     list_filter = ["done"]
     raw_id_fields = ["meeting", "story"]
+
+    def save_model(
+        self, request: HttpRequest, obj: ActionItem, form: ModelForm[ActionItem], change: bool
+    ) -> None:
+        super().save_model(request, obj, form, change)
+        # Given to someone here, they are told as when a host gives it to them in the meeting.
+        if "owner" in form.changed_data:
+            assert isinstance(request.user, User)
+            action_owner_changed(action=obj, assigned_by=request.user)

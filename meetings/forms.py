@@ -4,7 +4,9 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from insightboard.form_defaults import BlankMeansDefault
 from insightboard.people.forms import PeopleChoiceField, PersonChoiceField
+from insightboard.plausible_dates import latest_plan_day
 from meetings.models import ActionItem, Meeting, MeetingSeries
 from stories.forms import TagListField
 
@@ -20,9 +22,10 @@ class EndsAfterStarts(forms.BaseForm):
         return cleaned
 
 
-class SeriesForm(EndsAfterStarts, forms.ModelForm[MeetingSeries]):
+class SeriesForm(BlankMeansDefault, EndsAfterStarts, forms.ModelForm[MeetingSeries]):
     hosts = PeopleChoiceField(
-        help_text="Hosts pull the opener and keep notes. Ctrl-click (⌘ on a Mac) picks several.",
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Hosts pull the opener and keep notes.",
         error_messages={
             "required": "Choose at least one host.",
             "invalid_choice": "%(value)s is not a person here: choose hosts from the list.",
@@ -31,6 +34,7 @@ class SeriesForm(EndsAfterStarts, forms.ModelForm[MeetingSeries]):
     )
     attendees = PeopleChoiceField(
         required=False,
+        widget=forms.CheckboxSelectMultiple,
         help_text="They see the meeting and take turns sharing their own customer experience.",
         error_messages={
             "invalid_choice": "%(value)s is not a person in this company: choose from the list.",
@@ -52,12 +56,13 @@ class SeriesForm(EndsAfterStarts, forms.ModelForm[MeetingSeries]):
             "hosts",
             "attendees",
             "cadence",
-            "weekday",
             "starts_at",
             "ends_at",
             "first_day",
             "focus_tags",
         ]
+        labels = {"first_day": "First meeting"}
+        help_texts = {"first_day": "It repeats on this day of the week."}
         widgets = {
             "starts_at": forms.TimeInput(attrs={"type": "time"}),
             "ends_at": forms.TimeInput(attrs={"type": "time"}),
@@ -65,7 +70,6 @@ class SeriesForm(EndsAfterStarts, forms.ModelForm[MeetingSeries]):
         }
         error_messages = {
             "cadence": {"invalid_choice": "Choose how often the meeting happens from the list."},
-            "weekday": {"invalid_choice": "Choose a day of the week from the list."},
             "starts_at": {"invalid": "Enter a time such as 09:30."},
             "ends_at": {"invalid": "Enter a time such as 10:00."},
             "first_day": {"invalid": "Enter a date such as 2026-12-01."},
@@ -77,6 +81,19 @@ class SeriesForm(EndsAfterStarts, forms.ModelForm[MeetingSeries]):
             self.initial["focus_tags"] = [tag.name for tag in self.instance.focus_tags.all()]
         else:
             self.initial.setdefault("first_day", timezone.localdate())
+        # The browser's date picker offers the days the model accepts (validate_plan_day).
+        self.fields["first_day"].widget.attrs["max"] = latest_plan_day().isoformat()
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        first_day = cleaned.get("first_day")
+        # The weekday is the first meeting's; a series saved with another weekday before the
+        # form asked only for a date keeps its own until its first day changes.
+        if self.instance.pk and first_day == self.instance.first_day:
+            cleaned["weekday"] = self.instance.weekday
+        elif first_day:
+            cleaned["weekday"] = first_day.weekday()
+        return cleaned
 
     def clean_first_day(self) -> datetime.date:
         first_day: datetime.date = self.cleaned_data["first_day"]
@@ -104,6 +121,14 @@ class OneOffMeetingForm(EndsAfterStarts, forms.ModelForm[Meeting]):
             "ends_at": {"invalid": "Enter a date and time such as 2026-12-01 10:00."},
         }
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The picker offers what the form accepts: from now to the end of the planning range.
+        earliest = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
+        latest = f"{latest_plan_day().isoformat()}T23:59"
+        for name in ("starts_at", "ends_at"):
+            self.fields[name].widget.attrs.update({"min": earliest, "max": latest})
+
     def clean_starts_at(self) -> datetime.datetime:
         starts_at: datetime.datetime = self.cleaned_data["starts_at"]
         if starts_at < timezone.now():
@@ -111,7 +136,7 @@ class OneOffMeetingForm(EndsAfterStarts, forms.ModelForm[Meeting]):
         return starts_at
 
 
-class TakeawayForm(forms.ModelForm[Meeting]):
+class TakeawayForm(BlankMeansDefault, forms.ModelForm[Meeting]):
     class Meta:
         model = Meeting
         fields = ["takeaway", "resonated_with"]
@@ -147,6 +172,12 @@ class ActionItemForm(forms.ModelForm[ActionItem]):
             "text": {"required": "Say what will be done."},
             "owner": {"invalid_choice": "Choose who owns it from the list."},
         }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["due_on"].widget.attrs.update(
+            {"min": timezone.localdate().isoformat(), "max": latest_plan_day().isoformat()}
+        )
 
     def clean_due_on(self) -> datetime.date | None:
         due_on: datetime.date | None = self.cleaned_data.get("due_on")

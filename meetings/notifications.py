@@ -1,4 +1,5 @@
-"""Emails about meetings: the hosts' pre-brief, and telling authors what their insight led to.
+"""Emails about meetings: the hosts' pre-brief, telling authors what their insight led to, and
+telling people an action is theirs.
 
 Every send is claimed by a conditional UPDATE in the same transaction as the send. A second
 worker (a second beat, a redelivered task) waits on the row lock, then finds the row claimed and
@@ -41,6 +42,8 @@ def opener_notify_author(*, opener_id: int) -> bool:
         opener = Opener.objects.select_related(
             "story__author__profile", "meeting", "kept_by__profile"
         ).get(pk=opener_id)
+        if opener.story is None:
+            return False  # deleted by its author since: nobody to tell
         author = opener.story.author
         if author.pk == opener.kept_by_id or not can_receive(author):
             return False
@@ -72,6 +75,8 @@ def action_notify_author(*, action_id: int) -> bool:
         action = ActionItem.objects.select_related(
             "story__author__profile", "meeting", "owner__profile"
         ).get(pk=action_id)
+        if action.story is None:
+            return False  # its story was deleted by its author since: nobody to tell
         author = action.story.author
         if author.pk == action.owner_id or not can_receive(author):
             return False
@@ -85,6 +90,48 @@ def action_notify_author(*, action_id: int) -> bool:
                 "action": action,
                 "owner_name": display_name(action.owner),
                 "story_url": absolute_url("stories:detail", action.story_id),
+            },
+        )
+    return True
+
+
+def action_notify_owner(*, action_id: int, owner_id: int, assigned_by_id: int | None) -> bool:
+    """Tell a person an action was given to them; True if an email went out.
+
+    Claimed for that owner: if the action went on to someone else before this ran, they get
+    their own email, and this one is not sent.
+    """
+    with transaction.atomic():
+        claimed = ActionItem.objects.filter(
+            pk=action_id, owner_id=owner_id, owner_notified_at__isnull=True
+        ).update(owner_notified_at=timezone.now())
+        if not claimed:
+            return False
+        action = ActionItem.objects.select_related("story", "meeting", "owner__profile").get(
+            pk=action_id
+        )
+        owner = action.owner
+        if not can_receive(owner):
+            return False
+        assigned_by = (
+            User.objects.select_related("profile").filter(pk=assigned_by_id).first()
+            if assigned_by_id is not None
+            else None
+        )
+        # Only a story the owner may see (it may have been made private since it opened the
+        # meeting): otherwise the email says what to do, not what the customer said.
+        story = action.story if action.story and action.story.is_visible_to(owner) else None
+        send_email(
+            template="action_owner",
+            to=[owner.email],
+            context={
+                "owner_name": display_name(owner),
+                "assigned_by_name": display_name(assigned_by) if assigned_by else "",
+                "action": action,
+                "meeting": action.meeting,
+                "story": story,
+                "actions_url": absolute_url("home"),
+                "story_url": absolute_url("stories:detail", story.pk) if story else "",
             },
         )
     return True

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
+from insightboard.people.templatetags.people import isolated_text
 from insightboard.weeks import week_start
 from meetings.models import Meeting, Opener
 from stories.models import Kind, Sentiment, Story, StoryQuerySet, Tag
@@ -81,7 +82,7 @@ def score(
     matched = sorted(tag.name for tag in story.tags.all() if tag.name in focus)
     if matched:
         points += 3
-        reasons.append(f"matches focus tag {', '.join(matched)}")
+        reasons.append(f"matches focus tag {', '.join(map(isolated_text, matched))}")
     heard = getattr(story, "hear_too", 0)
     if heard:
         points += min(heard, 10) * 0.5

@@ -1,13 +1,15 @@
 """Who may do what with meetings, one function per question.
 
 Views ask here and refuse with 403 and the reason (PermissionDenied) what a person can see but
-may not do; what they may not even see is a 404, from the visible_to querysets.
+may not do; what they may not even see is a 404, from the visible_to querysets. Templates ask the
+same functions (meetings/templatetags/meeting_rights.py), so a control shows only to those its
+view lets use it.
 """
 
 from django.contrib.auth.models import AnonymousUser, User
 
 from insightboard.people.roles import HOST_PERMISSION, is_admin
-from meetings.models import ActionItem, Meeting, MeetingSeries
+from meetings.models import ActionItem, Meeting, MeetingSeries, Opener
 
 
 def may_set_up_meetings(person: User | AnonymousUser) -> bool:
@@ -19,7 +21,8 @@ def may_edit_series(person: User | AnonymousUser, series: MeetingSeries) -> bool
     """The series' hosts and admins change it."""
     if is_admin(person):
         return True
-    return isinstance(person, User) and series.hosts.filter(pk=person.pk).exists()
+    # The hosts a page already fetched (prefetch_related), so a list of series asks nothing more.
+    return isinstance(person, User) and any(host.pk == person.pk for host in series.hosts.all())
 
 
 def may_host(person: User | AnonymousUser, meeting: Meeting) -> bool:
@@ -31,6 +34,14 @@ def may_host(person: User | AnonymousUser, meeting: Meeting) -> bool:
     if meeting.series is None:
         return meeting.created_by_id == person.pk
     return may_edit_series(person, meeting.series)
+
+
+def may_replace_opener(person: User | AnonymousUser, meeting: Meeting, opener: Opener) -> bool:
+    """A host chooses another opener for a meeting ahead whose story was deleted or made private
+    since it was kept; not its author, who still sees it and can share it again."""
+    if opener.story is not None and opener.story.author_id == person.pk:
+        return False
+    return opener.may_be_replaced(meeting) and may_host(person, meeting)
 
 
 def may_tick(person: User | AnonymousUser, action: ActionItem) -> bool:

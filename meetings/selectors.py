@@ -26,7 +26,7 @@ from django.db.models.expressions import Combinable
 from django.utils import timezone
 
 from insightboard.people.roles import is_admin
-from meetings.models import ActionItem, Meeting, MeetingSeries, Opener
+from meetings.models import ActionItem, Meeting, MeetingQuerySet, MeetingSeries, Opener
 from stories.models import Story
 
 HOME_MEETINGS = 6
@@ -72,7 +72,7 @@ def home_meetings(person: User, *, limit: int = HOME_MEETINGS) -> list[Meeting]:
     """
     now = timezone.now()
     # A meeting in progress still counts (the host may be presenting it right now).
-    upcoming = Meeting.objects.filter(ends_at__gt=now)
+    upcoming = Meeting.objects.filter(ends_at__gt=now).planned()
     earlier_in_series = upcoming.filter(
         series=OuterRef("series"), starts_at__lt=OuterRef("starts_at")
     )
@@ -93,7 +93,9 @@ def empathy_turns(person: User, *, limit: int = HOME_TURNS) -> list[Meeting]:
             empathy_sharer=person,
             empathy_story=None,
             ends_at__gt=timezone.now(),
-        ).order_by("starts_at", "pk")[:limit]
+        )
+        .planned()
+        .order_by("starts_at", "pk")[:limit]
     )
 
 
@@ -155,7 +157,9 @@ def story_lineage(story: Story, person: User | AnonymousUser) -> list[Opener]:
 
 def stories_opening_in(start: datetime.datetime, end: datetime.datetime) -> set[int]:
     """The stories that opened a meeting held in [start, end)."""
-    openers = Opener.objects.filter(meeting__starts_at__gte=start, meeting__starts_at__lt=end)
+    openers = Opener.objects.filter(
+        meeting__starts_at__gte=start, meeting__starts_at__lt=end, story__isnull=False
+    )
     return set(openers.values_list("story_id", flat=True))
 
 
@@ -163,7 +167,7 @@ def openings_until(end: datetime.datetime) -> dict[int, tuple[int, int]]:
     """Story id -> (meetings it opened, people it resonated with there), for every story that
     opened a meeting held before `end` (a few per meeting ever held: no story list needed)."""
     rows = (
-        Opener.objects.filter(meeting__starts_at__lt=end)
+        Opener.objects.filter(meeting__starts_at__lt=end, story__isnull=False)
         .values("story_id")
         .annotate(meetings=Count("pk"), resonated=Sum("meeting__resonated_with"))
         .values_list("story_id", "meetings", "resonated")
@@ -215,7 +219,9 @@ def actions_done_in(
 ) -> list[ActionItem]:
     """Actions finished in the week, with the story each came out of, newest first."""
     return list(
-        ActionItem.objects.filter(done=True, done_at__gte=start, done_at__lt=end)
+        ActionItem.objects.filter(
+            done=True, done_at__gte=start, done_at__lt=end, story__isnull=False
+        )
         .select_related("story", "owner__profile", "meeting")
         .order_by("-done_at", "-pk")[:limit]
     )
@@ -226,13 +232,15 @@ def reach_of_authors(
 ) -> dict[int, tuple[int, int]]:
     """Author id -> (meetings their stories opened, actions that came out of them) in the week."""
     opened = dict(
-        Opener.objects.filter(meeting__starts_at__gte=start, meeting__starts_at__lt=end)
+        Opener.objects.filter(
+            meeting__starts_at__gte=start, meeting__starts_at__lt=end, story__isnull=False
+        )
         .values("story__author")
         .annotate(total=Count("pk"))
         .values_list("story__author", "total")
     )
     acted = dict(
-        ActionItem.objects.filter(created_at__gte=start, created_at__lt=end)
+        ActionItem.objects.filter(created_at__gte=start, created_at__lt=end, story__isnull=False)
         .values("story__author")
         .annotate(total=Count("pk"))
         .values_list("story__author", "total")
@@ -241,3 +249,15 @@ def reach_of_authors(
         author: (opened.get(author, 0), acted.get(author, 0))
         for author in opened.keys() | acted.keys()
     }
+
+
+def past_meetings(person: User) -> MeetingQuerySet:
+    """The meetings the person may see that have started, latest first. Whether each had an
+    opener shows; which story it was, only on the meeting's page, where its visibility is checked.
+    """
+    return (
+        Meeting.objects.visible_to(person)
+        .filter(starts_at__lt=timezone.now())
+        .select_related("series", "opener")
+        .order_by("-starts_at", "-id")
+    )

@@ -12,7 +12,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from meetings.models import ActionItem, Meeting, MeetingSeries, Opener
-from meetings.tasks import notify_author_of_action, notify_author_of_opener
+from meetings.permissions import may_replace_opener
+from meetings.tasks import (
+    notify_author_of_action,
+    notify_author_of_opener,
+    notify_owner_of_action,
+)
 from stories.empathy.services import empathy_exercise_create
 from stories.models import Story
 from stories.services import tags_for
@@ -23,12 +28,19 @@ class OpenerError(Exception):
 
 
 def opener_keep(*, meeting: Meeting, story_id: int, person: User, reason: str = "") -> Opener:
-    """Make a story the meeting's opener; the database refuses a second opener or a repeat."""
+    """Make a story the meeting's opener; the database refuses a second opener or a repeat.
+
+    An opener whose story was deleted or made private since it was kept is replaced, if the
+    person may (meetings.permissions.may_replace_opener).
+    """
     with transaction.atomic():
         # Two hosts pressing "Use this" at once queue here; the second sees the first's opener.
         locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
-        if Opener.objects.filter(meeting=locked).exists():
-            raise OpenerError("This meeting already has its opener.")
+        current = Opener.objects.select_related("story").filter(meeting=locked).first()
+        if current is not None:
+            if not may_replace_opener(person, locked, current):
+                raise OpenerError("This meeting already has its opener.")
+            current.delete()
         story = Story.objects.company_wide().filter(pk=story_id).first()
         if story is None:
             raise OpenerError(
@@ -94,14 +106,53 @@ def meeting_takeaway_save(*, meeting: Meeting, takeaway: str, resonated_with: in
 
 @transaction.atomic
 def action_create(
-    *, meeting: Meeting, text: str, owner: User, due_on: datetime.date | None
+    *,
+    meeting: Meeting,
+    text: str,
+    owner: User,
+    due_on: datetime.date | None,
+    assigned_by: User | None = None,
 ) -> ActionItem:
-    """An action out of the meeting's opener; its story's author hears about it after commit."""
+    """An action out of the meeting's opener; its story's author, and its owner unless they
+    gave it to themselves, hear about it after commit."""
     opener = Opener.objects.get(meeting=meeting)
     action = ActionItem.objects.create(
         meeting=meeting, story_id=opener.story_id, text=text, owner=owner, due_on=due_on
     )
     notify_author_of_action.delay_on_commit(action.pk)
+    tell_owner(action=action, assigned_by=assigned_by)
+    return action
+
+
+@transaction.atomic
+def action_reassign(*, action: ActionItem, owner: User, assigned_by: User | None) -> ActionItem:
+    """Give an action to someone else. Giving it to whoever already owns it changes nothing."""
+    if action.owner_id == owner.pk:
+        return action
+    action.owner = owner
+    action.save(update_fields=["owner"])
+    action_owner_changed(action=action, assigned_by=assigned_by)
+    return action
+
+
+def action_owner_changed(*, action: ActionItem, assigned_by: User | None) -> None:
+    """An action was given to someone else (here, or in the admin): its new owner is told."""
+    action.owner_notified_at = None
+    ActionItem.objects.filter(pk=action.pk).update(owner_notified_at=None)
+    tell_owner(action=action, assigned_by=assigned_by)
+
+
+def tell_owner(*, action: ActionItem, assigned_by: User | None) -> None:
+    """Email the owner after commit that the action is theirs, unless they took it themselves."""
+    if assigned_by is None or assigned_by.pk != action.owner_id:
+        assigner_id = assigned_by.pk if assigned_by is not None else None
+        notify_owner_of_action.delay_on_commit(action.pk, action.owner_id, assigner_id)
+
+
+def action_set_done(*, action: ActionItem, done: bool) -> ActionItem:
+    """Tick an action off or back on: pressed twice, the same as pressed once."""
+    if action.done != done:
+        action_toggle_done(action=action)
     return action
 
 

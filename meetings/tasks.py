@@ -35,3 +35,10 @@ def notify_author_of_opener(opener_id: int) -> bool:
 @email_task
 def notify_author_of_action(action_id: int) -> bool:
     return notifications.action_notify_author(action_id=action_id)
+
+
+@email_task
+def notify_owner_of_action(action_id: int, owner_id: int, assigned_by_id: int | None) -> bool:
+    return notifications.action_notify_owner(
+        action_id=action_id, owner_id=owner_id, assigned_by_id=assigned_by_id
+    )

@@ -15,7 +15,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 
 from insightboard.htmx import HtmxHttpRequest
+from insightboard.paging import page_number, page_of
+from insightboard.people.models import display_name
 from insightboard.people.roles import signed_in
+from insightboard.submissions.decorators import submitted_once
 from meetings import services
 from meetings.forms import (
     ActionItemForm,
@@ -29,34 +32,56 @@ from meetings.openers import Candidate, fresh_stories, opener_pull
 from meetings.permissions import (
     may_edit_series,
     may_host,
+    may_replace_opener,
     may_set_up_meetings,
     may_share_empathy,
     may_tick,
 )
 from meetings.schedule import series_upcoming_ensure, series_upcoming_meetings
-from meetings.selectors import meeting_actions, opener_of, story_lineage, upcoming_meetings
+from meetings.selectors import (
+    meeting_actions,
+    opener_of,
+    past_meetings,
+    story_lineage,
+    upcoming_meetings,
+)
 from meetings.services import OpenerError
 from stories.empathy.forms import EmpathyForm
 from stories.models import Story
 from stories.selectors import StoryFilters, filtered_stories
 
 UPCOMING_PER_SERIES = 1
+PAST_PAGE_SIZE = 20
 SEEN_LIMIT = 200
 SEARCH_RESULTS = 10
+SET_UP_REFUSAL = (
+    "Only hosts and admins can set up meetings. If you run one, an admin can give you the role."
+)
 
 
 def visible_meeting(request: HttpRequest, meeting_id: int) -> Meeting:
-    meetings = Meeting.objects.visible_to(request.user).select_related(
-        "series", "created_by__profile", "empathy_sharer__profile", "empathy_story"
+    # With the series' hosts: "may they host?" is asked for the page and for each of its actions.
+    meetings = (
+        Meeting.objects.visible_to(request.user)
+        .select_related("series", "created_by__profile", "empathy_sharer__profile", "empathy_story")
+        .prefetch_related("series__hosts")
     )
     return get_object_or_404(meetings, pk=meeting_id)
 
 
-def hosted_meeting(request: HttpRequest, meeting_id: int) -> Meeting:
+def hosted_meeting(request: HttpRequest, meeting_id: int, *, refusal: str) -> Meeting:
+    """The meeting, if the person runs it; otherwise 403 with `refusal`, the reason in words."""
     meeting = visible_meeting(request, meeting_id)
     if not may_host(request.user, meeting):
-        raise PermissionDenied("Only this meeting's hosts can do that.")
+        raise PermissionDenied(refusal)
     return meeting
+
+
+def series_edit_refusal(series: MeetingSeries) -> str:
+    """Why someone may not edit a series, and whom to ask instead."""
+    hosts = [display_name(host) for host in series.hosts.all()]
+    ask = f"{', '.join(hosts[:-1])} or {hosts[-1]}" if len(hosts) > 1 else "".join(hosts)
+    return f"Only this series' hosts can edit it: ask {ask or 'an admin'}."
 
 
 def seen_ids(raw: str) -> list[int]:
@@ -99,22 +124,29 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
     context = {
         "series_list": series_list,
         "upcoming": upcoming_meetings(person),
+        "past": page_of(past_meetings(person), number=page_number(request), size=PAST_PAGE_SIZE),
         "can_create": may_set_up_meetings(person),
     }
     return render(request, "meetings/meeting_list.html", context)
 
 
 @require_http_methods(["GET", "POST"])
+@submitted_once
 def series_form(request: HttpRequest, series_id: int | None = None) -> HttpResponse:
     series = None
     if series_id is not None:
-        series = get_object_or_404(MeetingSeries.objects.visible_to(request.user), pk=series_id)
+        series = get_object_or_404(
+            MeetingSeries.objects.visible_to(request.user).prefetch_related("hosts__profile"),
+            pk=series_id,
+        )
         if not may_edit_series(request.user, series):
-            raise PermissionDenied("Only this series' hosts can change it.")
+            raise PermissionDenied(series_edit_refusal(series))
     elif not may_set_up_meetings(request.user):
-        raise PermissionDenied("Only hosts and admins can set up meetings.")
+        raise PermissionDenied(SET_UP_REFUSAL)
     # The form works on a copy: a rejected edit must not change the saved name the page shows.
-    form = SeriesForm(request.POST or None, instance=copy.copy(series))
+    # Whoever sets up a series hosts it, unless they untick themselves.
+    initial = {"hosts": [signed_in(request).pk]} if series is None else None
+    form = SeriesForm(request.POST or None, instance=copy.copy(series), initial=initial)
     if request.method == "POST" and form.is_valid():
         saved = services.series_save(series=series, **form.cleaned_data)
         messages.success(request, f"Saved “{saved.name}”.")
@@ -128,9 +160,10 @@ def series_form(request: HttpRequest, series_id: int | None = None) -> HttpRespo
 
 
 @require_http_methods(["GET", "POST"])
+@submitted_once
 def one_off_create(request: HttpRequest) -> HttpResponse:
     if not may_set_up_meetings(request.user):
-        raise PermissionDenied("Only hosts and admins can set up meetings.")
+        raise PermissionDenied(SET_UP_REFUSAL)
     form = OneOffMeetingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         meeting = services.meeting_create_one_off(person=signed_in(request), **form.cleaned_data)
@@ -144,10 +177,12 @@ def meeting_page(request: HttpRequest, meeting: Meeting, **forms: Any) -> dict[s
     a rejected takeaway or action form comes back in `forms` with what was typed."""
     is_host = may_host(request.user, meeting)
     opener = opener_of(meeting)
+    may_replace = opener is not None and may_replace_opener(request.user, meeting, opener)
     candidate, pulled = (None, False)
     search = OpenerSearchForm(request.GET if request.method == "GET" else None)
     found: list[Story] = []
-    if opener is None and is_host and request.method == "GET":
+    choosing = is_host and (opener is None or may_replace)
+    if choosing and request.method == "GET":
         candidate, pulled = candidate_for(request, meeting)
         if search.is_valid() and search.cleaned_data["find"]:
             words = StoryFilters(words=search.cleaned_data["find"])
@@ -163,6 +198,13 @@ def meeting_page(request: HttpRequest, meeting: Meeting, **forms: Any) -> dict[s
         "meeting": meeting,
         "is_host": is_host,
         "opener": opener,
+        # A host may pull another opener: none kept yet, or its story gone or private since.
+        "choosing": choosing,
+        "may_replace": may_replace,
+        # Checked as it is shown: the story may have been made private since it was kept.
+        "opener_shown": opener is not None
+        and opener.story is not None
+        and opener.story.is_visible_to(request.user),
         "candidate": candidate,
         "nothing_left": pulled and candidate is None,
         "seen": ",".join(str(pk) for pk in seen),
@@ -193,7 +235,9 @@ def meeting_page_with_errors(request: HttpRequest, meeting: Meeting, **forms: An
 
 @require_POST
 def opener_keep(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    meeting = hosted_meeting(request, meeting_id)
+    meeting = hosted_meeting(
+        request, meeting_id, refusal="Only this meeting's hosts can choose its opener."
+    )
     story_id = request.POST.get("story_id", "")
     if not story_id.isdigit() or len(story_id) > 18:
         messages.error(request, "Choose a story to open the meeting with.")
@@ -218,16 +262,24 @@ def present(request: HttpRequest, meeting_id: int) -> HttpResponse:
     is_host = may_host(request.user, meeting)
     opener = opener_of(meeting)
     candidate = None
-    if opener is None and is_host:
+    if is_host and (opener is None or may_replace_opener(request.user, meeting, opener)):
         candidate = (
             Candidate(story=story, score=0, reasons=("your pick",))
             if (story := fresh_story(meeting, request.GET.get("story", ""))) is not None
             else opener_pull(meeting=meeting, skip=seen_ids(request.GET.get("seen", "")))
         )
+    if candidate is None and opener is not None and opener.story is None:
+        messages.info(request, "There is nothing to present: its opening insight was deleted.")
+        return redirect("meetings:detail", meeting_id=meeting.pk)
+    if candidate is not None:
+        opener = None  # choosing another: the one kept is not presented
     story = opener.story if opener else candidate.story if candidate else None
     if story is None:
         messages.error(request, "There is no opener to present yet: pull one first.")
         return redirect("meetings:detail", meeting_id=meeting.pk)
+    if not story.is_visible_to(request.user):
+        # Made private since it was kept: its author and admins still see it, nobody else.
+        return render(request, "meetings/present.html", {"meeting": meeting, "private": True})
     seen = [*seen_ids(request.GET.get("seen", "")), story.pk]
     context = {
         "meeting": meeting,
@@ -242,8 +294,13 @@ def present(request: HttpRequest, meeting_id: int) -> HttpResponse:
 
 
 @require_POST
+@submitted_once
 def takeaway(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    meeting = hosted_meeting(request, meeting_id)
+    meeting = hosted_meeting(
+        request,
+        meeting_id,
+        refusal="Only this meeting's hosts can write down what it means for us.",
+    )
     # A copy, so a rejected takeaway is not shown on the page as if it were saved.
     form = TakeawayForm(request.POST, instance=copy.copy(meeting))
     if form.is_valid():
@@ -254,14 +311,17 @@ def takeaway(request: HttpRequest, meeting_id: int) -> HttpResponse:
 
 
 @require_POST
+@submitted_once
 def action_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    meeting = hosted_meeting(request, meeting_id)
+    meeting = hosted_meeting(
+        request, meeting_id, refusal="Only this meeting's hosts can add actions."
+    )
     if opener_of(meeting) is None:
         messages.error(request, "Keep an opener first: actions come out of the customer's story.")
         return redirect("meetings:detail", meeting_id=meeting.pk)
     form = ActionItemForm(request.POST)
     if form.is_valid():
-        services.action_create(meeting=meeting, **form.cleaned_data)
+        services.action_create(meeting=meeting, assigned_by=signed_in(request), **form.cleaned_data)
         messages.success(request, "Added the action.")
         return redirect("meetings:detail", meeting_id=meeting.pk)
     return meeting_page_with_errors(request, meeting, action_form=form)
@@ -274,8 +334,13 @@ def action_toggle(request: HttpRequest, action_id: int) -> HttpResponse:
     actions = ActionItem.objects.filter(visible).select_related("meeting__series")
     action = get_object_or_404(actions, pk=action_id)
     if not may_tick(request.user, action):
-        raise PermissionDenied("Only the owner or a host can tick this off.")
-    services.action_toggle_done(action=action)
+        raise PermissionDenied("Only the action's owner or the meeting's hosts can mark it done.")
+    # The button says which way it goes, so a second press (or a resent form) changes nothing.
+    wanted = request.POST.get("done")
+    if wanted in ("yes", "no"):
+        services.action_set_done(action=action, done=wanted == "yes")
+    else:
+        services.action_toggle_done(action=action)
     messages.success(request, "Marked done." if action.done else "Marked not done.")
     back = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
@@ -284,11 +349,12 @@ def action_toggle(request: HttpRequest, action_id: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@submitted_once
 def empathy(request: HttpRequest, meeting_id: int) -> HttpResponse:
     meeting = visible_meeting(request, meeting_id)
     person = signed_in(request)
     if not may_share_empathy(person, meeting):
-        raise PermissionDenied("It is someone else's turn to share.")
+        raise PermissionDenied(empathy_refusal(meeting))
     # The guided exercise: its questions, not a plain insight form.
     form = EmpathyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -296,6 +362,13 @@ def empathy(request: HttpRequest, meeting_id: int) -> HttpResponse:
         messages.success(request, "Thank you: your experience will be shared after the opener.")
         return redirect("meetings:detail", meeting_id=meeting.pk)
     return render(request, "meetings/empathy_form.html", {"form": form, "meeting": meeting})
+
+
+def empathy_refusal(meeting: Meeting) -> str:
+    if meeting.empathy_sharer is None:
+        return "This meeting has nobody's turn to share, so only its hosts can write one down."
+    sharer = display_name(meeting.empathy_sharer)
+    return f"It is {sharer}'s turn to share: only they or the meeting's hosts can write it down."
 
 
 @require_GET

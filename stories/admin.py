@@ -1,4 +1,7 @@
 from django.contrib import admin
+from django.contrib.auth.models import User
+from django.forms import ModelForm
+from django.http import HttpRequest
 
 from stories.models import (
     EmpathyAnswers,
@@ -10,6 +13,7 @@ from stories.models import (
     StoryMerge,
     Tag,
 )
+from stories.reports.services import report_owner_changed
 
 
 @admin.register(Story)
@@ -49,6 +53,19 @@ class ExecutiveReportAdmin(admin.ModelAdmin[ExecutiveReport]):
     list_filter = ["place"]
     list_select_related = ["story", "action_owner"]
     raw_id_fields = ["story", "action_owner"]
+
+    def save_model(
+        self,
+        request: HttpRequest,
+        obj: ExecutiveReport,
+        form: ModelForm[ExecutiveReport],
+        change: bool,
+    ) -> None:
+        super().save_model(request, obj, form, change)
+        # Named here, the owner is told as when the leader names them on the report form.
+        if "action_owner" in form.changed_data:
+            assert isinstance(request.user, User)
+            report_owner_changed(report=obj, named_by=request.user)
 
 
 @admin.register(LeaderReminder)

@@ -1,9 +1,23 @@
 from typing import Any
 
 from django import forms
+from django.contrib.auth.models import User
 from django.urls import reverse_lazy
+from django.utils import timezone
 
-from stories.models import TAG_MAX_LENGTH, Channel, Kind, Sentiment, Story, normalise_tag
+from insightboard.form_defaults import BlankMeansDefault
+from insightboard.people.models import display_name
+from insightboard.plausible_dates import company_founded
+from stories.models import (
+    TAG_MAX_LENGTH,
+    TAG_RULE,
+    Channel,
+    Kind,
+    Sentiment,
+    Story,
+    normalise_tag,
+    tag_problem,
+)
 from stories.selectors import StoryFilters
 
 MAX_TAGS = 10
@@ -19,17 +33,25 @@ class TagListField(forms.CharField):
         # The length and NUL checks must see the typed text: after this they only see a list.
         self.run_validators(text)
         names: list[str] = []
+        shapeless: list[str] = []
         for raw in text.split(","):
             name = normalise_tag(raw)
             if not name:
                 continue
-            if len(name) > TAG_MAX_LENGTH:
+            if problem := tag_problem(name):
+                shapeless.append(problem)
+            elif len(name) > TAG_MAX_LENGTH:
                 raise forms.ValidationError(
                     f"Tags can be at most {TAG_MAX_LENGTH} characters; "
                     f"“{name[:20]}…” has {len(name)}."
                 )
-            if name not in names:
+            elif name not in names:
                 names.append(name)
+        if shapeless:
+            raise forms.ValidationError(
+                f"{TAG_RULE}: {'; '.join(shapeless)}. "
+                "Use a dash between words, for example: check-out."
+            )
         if len(names) > MAX_TAGS:
             raise forms.ValidationError(f"Use at most {MAX_TAGS} tags.")
         return names
@@ -40,7 +62,7 @@ class TagListField(forms.CharField):
         return value
 
 
-class StoryForm(forms.ModelForm[Story]):
+class StoryForm(BlankMeansDefault, forms.ModelForm[Story]):
     tags = TagListField(
         required=False,
         max_length=1000,
@@ -104,6 +126,11 @@ class StoryForm(forms.ModelForm[Story]):
         super().__init__(*args, **kwargs)
         # Radio buttons need no "---------" entry.
         self.fields["sentiment"].choices = Sentiment.choices  # type: ignore[attr-defined]
+        if "happened_on" in self.fields:
+            # The date picker offers the days the model accepts (validate_happened_on).
+            self.fields["happened_on"].widget.attrs.update(
+                {"min": company_founded().isoformat(), "max": timezone.localdate().isoformat()}
+            )
         if self.instance.pk is None:
             # While a new insight is typed, the ones like it already logged appear beneath.
             self.fields["title"].widget.attrs.update(
@@ -147,7 +174,7 @@ class StoryFilterForm(forms.Form):
     channel = forms.ChoiceField(required=False, choices=[("", "Any channel"), *Channel.choices])
     tag = forms.CharField(required=False, max_length=TAG_MAX_LENGTH)
     author = forms.IntegerField(
-        required=False, min_value=1, max_value=LARGEST_ID, widget=forms.HiddenInput
+        required=False, min_value=1, max_value=LARGEST_ID, label="Logged by", widget=forms.Select
     )
     since = forms.DateField(
         required=False,
@@ -159,6 +186,12 @@ class StoryFilterForm(forms.Form):
         label="To",
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
+
+    def offer_authors(self, people: list[User], *, you: User) -> None:
+        """The author choice: anyone, you, then everyone else who logged a story, by name."""
+        others = [(person.pk, display_name(person)) for person in people if person.pk != you.pk]
+        widget = self.fields["author"].widget
+        widget.choices = [("", "Anyone"), (you.pk, "You"), *others]
 
     def story_filters(self) -> StoryFilters:
         """The filters as the story selector takes them; invalid ones (a forged kind, a bad date)

@@ -1,17 +1,19 @@
 import datetime
 import re
+import unicodedata
 from typing import Self
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
 from insightboard.people.roles import is_admin
+from insightboard.plausible_dates import validate_happened_on
 
 TITLE_MAX_LENGTH = 500
 BODY_MAX_LENGTH = 20_000
@@ -47,10 +49,26 @@ class Visibility(models.TextChoices):
     PRIVATE = "private", "Only me (and admins)"
 
 
+# A tag is words of letters and digits joined by single dashes: "check-out", "2fa", "café".
+TAG_SHAPE = re.compile(r"[^\W_]+(?:-[^\W_]+)*")
+TAG_RULE = "Tags can have only letters, digits and dashes"
+
+
 def normalise_tag(name: str) -> str:
-    """One spelling per tag: lower case, words joined by hyphens ("Check Out " -> "check-out")."""
-    words = re.split(r"[\s_]+", name.strip().lower().lstrip("#"))
-    return "-".join(word for word in words if word)
+    """One spelling per tag: lower case, words joined by single dashes ("Check Out " ->
+    "check-out", "#data_export" -> "data-export"). Every way in (forms, API, CSV import) comes
+    here, then to `tag_problem`."""
+    text = unicodedata.normalize("NFC", name).strip().lower().lstrip("#")
+    return "-".join(word for word in re.split(r"[\s_-]+", text) if word)
+
+
+def tag_problem(name: str) -> str | None:
+    """What keeps a normalised tag from being one ("“c++” has “+”"), or None if nothing does."""
+    if TAG_SHAPE.fullmatch(name):
+        return None
+    others = dict.fromkeys(re.findall(r"[^\w-]", name))
+    shown = name if len(name) <= 40 else f"{name[:40]}…"
+    return f"“{shown}” has " + ", ".join(f"“{character}”" for character in others)
 
 
 class Tag(models.Model):
@@ -70,6 +88,7 @@ class StoryQuerySet(models.QuerySet["Story"]):
 
     def visible_to(self, user: User | AnonymousUser, *, include_merged: bool = False) -> Self:
         # Merged stories leave lists, search and counts; only their page still finds them.
+        # Story.is_visible_to is the same rule for one story in hand: change both together.
         stories = self if include_merged else self.current()
         if is_admin(user):
             return stories
@@ -83,7 +102,9 @@ class StoryQuerySet(models.QuerySet["Story"]):
     def with_hear_too_count(self) -> Self:
         # A correlated subquery per row on the page, not a GROUP BY over the whole table.
         counts = (
+            # Nobody hears their own story too: an author's own reaction is left out.
             Reaction.objects.filter(story=OuterRef("pk"))
+            .exclude(person=OuterRef("author"))
             .order_by()
             .values("story")
             .annotate(total=Count("pk"))
@@ -111,7 +132,9 @@ class Story(models.Model):
     customer_organisation = models.CharField(max_length=200, blank=True)
     customer_segment = models.CharField(max_length=100, blank=True)
     channel = models.CharField(max_length=20, choices=Channel, default=Channel.OTHER)
-    happened_on = models.DateField("when it happened", default=datetime.date.today)
+    happened_on = models.DateField(
+        "when it happened", default=datetime.date.today, validators=[validate_happened_on]
+    )
     tags = models.ManyToManyField(Tag, blank=True, related_name="stories")
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="stories"
@@ -165,15 +188,35 @@ class Story(models.Model):
     def can_edit(self, user: User | AnonymousUser) -> bool:
         return user.is_authenticated and (self.author_id == user.pk or is_admin(user))
 
+    def is_visible_to(self, user: User | AnonymousUser) -> bool:
+        """`StoryQuerySet.visible_to` for a story already in hand (a meeting's opener, an empathy
+        turn): checked whenever it is shown, since it may have been made private since it was
+        picked. Company-wide first, so the common case reads nothing."""
+        if not user.is_authenticated:
+            return False
+        return self.visibility == Visibility.COMPANY or self.author_id == user.pk or is_admin(user)
+
+
+class ReactionQuerySet(models.QuerySet["Reaction"]):
+    def counted(self) -> Self:
+        """The reactions that count: an author's on their own story never does (one stored
+        before that was refused, or carried onto their story by a merge)."""
+        return self.exclude(person=F("story__author"))
+
 
 class Reaction(models.Model):
-    """ "We hear this too": one person saying they have heard the same from customers."""
+    """ "We hear this too": one person saying they have heard the same from customers.
+
+    Never the story's author: services refuse it, and counts use `counted()`.
+    """
 
     story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="reactions")
     person = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reactions"
     )
     created_at = models.DateTimeField(default=timezone.now)
+
+    objects = ReactionQuerySet.as_manager()
 
     class Meta:
         constraints = [
@@ -246,6 +289,8 @@ class ExecutiveReport(models.Model):
         blank=True,
         related_name="suggested_actions",
     )
+    # Claimed when the owner is told the action is theirs; cleared when it goes to someone else.
+    owner_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     def __str__(self) -> str:
         return f"Report: {self.spoke_with}"

@@ -10,7 +10,7 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import Count, F, Max, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 
 from stories import search
@@ -133,7 +133,7 @@ def reacted_story_ids(person: User, stories: Sequence[Story]) -> set[int]:
 
 def heard_in(start: datetime.datetime, end: datetime.datetime) -> set[int]:
     """The stories someone said "we hear this too" about in [start, end)."""
-    reactions = Reaction.objects.filter(created_at__gte=start, created_at__lt=end)
+    reactions = Reaction.objects.counted().filter(created_at__gte=start, created_at__lt=end)
     return set(reactions.order_by().values_list("story_id", flat=True).distinct())
 
 
@@ -166,6 +166,7 @@ def with_hearing_until(stories: StoryQuerySet, end: datetime.datetime) -> StoryQ
     """Each story with `heard_by`: the people who said they hear it too before `end`."""
     heard = (
         Reaction.objects.filter(story=OuterRef("pk"), created_at__lt=end)
+        .exclude(person=OuterRef("author"))  # nobody hears their own story too
         .order_by()
         .values("story")
         .annotate(total=Count("pk"))
@@ -177,7 +178,8 @@ def with_hearing_until(stories: StoryQuerySet, end: datetime.datetime) -> StoryQ
 def hearing_teams(story_ids: Sequence[int], end: datetime.datetime) -> dict[int, int]:
     """How many teams the people who hear each story too are in (people without one aside)."""
     rows = (
-        Reaction.objects.filter(story_id__in=story_ids, created_at__lt=end)
+        Reaction.objects.counted()
+        .filter(story_id__in=story_ids, created_at__lt=end)
         .exclude(person__profile__team="")
         .values("story_id")
         .annotate(teams=Count("person__profile__team", distinct=True))
@@ -191,7 +193,8 @@ def heard_at_latest(
 ) -> dict[int, datetime.datetime]:
     """When each story was last heard too, before `end`."""
     rows = (
-        Reaction.objects.filter(story_id__in=story_ids, created_at__lt=end)
+        Reaction.objects.counted()
+        .filter(story_id__in=story_ids, created_at__lt=end)
         .values("story_id")
         .annotate(latest=Max("created_at"))
         .values_list("story_id", "latest")
@@ -260,10 +263,8 @@ def kudos_logged(start: datetime.datetime, end: datetime.datetime, *, limit: int
 def hear_too_received(start: datetime.datetime, end: datetime.datetime) -> dict[int, int]:
     """Author id -> how many times people said they hear the author's stories too this week."""
     rows = (
-        Reaction.objects.filter(
-            created_at__gte=start, created_at__lt=end, story__in=Story.objects.company_wide()
-        )
-        .exclude(person=F("story__author"))
+        Reaction.objects.counted()
+        .filter(created_at__gte=start, created_at__lt=end, story__in=Story.objects.company_wide())
         .values("story__author")
         .annotate(total=Count("pk"))
         .values_list("story__author", "total")
@@ -278,3 +279,35 @@ def company_wide_ids(story_ids: Sequence[int]) -> set[int]:
 
 def spotlight_of(week: datetime.date) -> Spotlight | None:
     return Spotlight.objects.select_related("story").filter(week=week).first()
+
+
+def story_authors(person: User) -> list[User]:
+    """Everyone who logged a story this person can see, by name: the insights page's author
+    filter. One query; an index lookup per person, never a scan of the stories."""
+    logged = Story.objects.visible_to(person).filter(author=OuterRef("pk"))
+    return list(
+        User.objects.filter(Exists(logged))
+        .select_related("profile")
+        .order_by("profile__display_name", "username", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class DeleteEffects:
+    """What deleting a story does beyond it, said on the confirm page before it happens."""
+
+    hear_too: int
+    meetings_opened: int  # they keep their record, and say their opener was deleted
+    empathy_meetings: int  # meetings where it was shared as someone's own experience
+    merged_in: int  # duplicates merged into it, which show again as stories of their own
+
+
+def story_delete_effects(story: Story) -> DeleteEffects:
+    # Meetings point at stories (Opener.story, Meeting.empathy_story); their reverse relations
+    # are read here without importing the meetings app, which keeps the arrow one way.
+    return DeleteEffects(
+        hear_too=story.reactions.counted().count(),
+        meetings_opened=story.openers.count(),
+        empathy_meetings=story.empathy_meetings.count(),
+        merged_in=story.merged_stories.count(),
+    )

@@ -78,11 +78,24 @@ def story_delete(*, story: Story) -> None:
     story.delete()
 
 
+class OwnStoryError(Exception):
+    """The author said they hear their own story too: it counts once already, as theirs."""
+
+
+OWN_STORY = (
+    "This is your own insight, so it counts already: “we hear this too” is for colleagues "
+    "who heard the same from their customers."
+)
+
+
 def hear_too_add(*, story: Story, person: User) -> bool:
     """Record that the person hears this story too; False if they already did.
 
     "This is the same as" comes here too: saying it twice means the same as saying it once.
+    Every way of saying it comes here, so this is where an author is refused (OwnStoryError).
     """
+    if story.author_id == person.pk:
+        raise OwnStoryError(OWN_STORY)
     try:
         with transaction.atomic():
             _, created = Reaction.objects.get_or_create(story=story, person=person)
@@ -90,6 +103,15 @@ def hear_too_add(*, story: Story, person: User) -> bool:
         # A double click raced us to it: the reaction exists, which is what was asked for.
         return False
     return created
+
+
+def hear_too_set(*, story: Story, person: User, hears: bool) -> bool:
+    """Say you hear it too, or take it back: pressed twice, the same as pressed once."""
+    if hears:
+        hear_too_add(story=story, person=person)
+    else:
+        Reaction.objects.filter(story=story, person=person).delete()
+    return hears
 
 
 def hear_too_toggle(*, story: Story, person: User) -> bool:

@@ -78,13 +78,22 @@ EXPECTED: dict[str, dict[str, int | str]] = {
     "moved_metrics:record": everyone(301),
     "moved_metrics:upload": everyone(301),
     "stories:empathy_create": everyone(200),
+    # The walk's story is an insight: it has no empathy answers or report to correct.
+    "stories:empathy_edit": everyone(404),
+    "stories:report_edit": everyone(404),
     # Executive reports: leaders (lena) and admins file them; everyone reads the Leaders' corner.
     "stories:report_create": everyone(403) | {"lena": 200, "ada": 200},
     "stories:leaders": everyone(200),
     "stories:kudos": everyone(200),
     "login": everyone("/", anonymous=200),
     "signup": everyone(200, anonymous=200),
+    # Without an address typed in this session, there is no "check your email" to show.
+    "signup_sent": everyone(302, anonymous=302),
+    # The walk's links are forged: they say the link has expired.
+    "signup_confirm": everyone(200, anonymous=200),
+    "welcome": everyone(200, anonymous=200),
     "invite": admins_only(200, others=403),
+    "invitation_resend": everyone(405),  # POST only
     "profile": everyone(200),
     "api_token_create": everyone(405),  # POST only
     "api_token_revoke": everyone(404) | {"alice": 200},  # the walk's key is alice's

@@ -48,7 +48,7 @@ def test_it_shows_my_next_meeting_with_its_opener(alice_client, alice, hugo, bob
     assert response.context["next_meetings"] == [meeting]
     assert "Monday huddle" in response.text
     assert "Monday 23 November, 09:30" in response.text
-    assert "“Checkout &lt;b&gt;ate&lt;/b&gt; my basket”" in response.text
+    assert "“<bdi>Checkout &lt;b&gt;ate&lt;/b&gt; my basket</bdi>”" in response.text
     assert "No opener yet" not in response.text
 
 
@@ -141,7 +141,7 @@ def test_it_tells_me_when_it_is_my_turn_to_share(alice_client, alice, hugo):
     response = alice_client.get(reverse("home"))
 
     assert (
-        "It's your turn to share a customer experience of your own at Monday huddle on "
+        "It's your turn to share a customer experience of your own at <bdi>Monday huddle</bdi> on "
         in response.text
     )
     assert "Monday 23 November</time>" in response.text

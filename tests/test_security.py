@@ -80,6 +80,8 @@ SIGNED_OUT_PAGES = frozenset(
         "password_reset_confirm",
         "password_reset_done",
         "signup",
+        "signup_confirm",
+        "welcome",
     }
 )
 SIGNED_IN_PAGES = frozenset(
@@ -115,11 +117,13 @@ SIGNED_IN_PAGES = frozenset(
         "password_reset_done",
         "profile",
         "signup",
+        "signup_confirm",
         "stories:create",
         "stories:delete",
         "stories:detail",
         "stories:edit",
         "stories:empathy_create",
+        "stories:empathy_edit",
         "stories:import",
         "stories:import_preview",
         "stories:kudos",
@@ -127,6 +131,8 @@ SIGNED_IN_PAGES = frozenset(
         "stories:list",
         "stories:merge",
         "stories:report_create",
+        "stories:report_edit",
+        "welcome",
     }
 )
 # An admin meets every admin page but a script and three that are no page for them: sign-in and

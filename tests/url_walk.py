@@ -19,7 +19,7 @@ from insightboard.digest.models import (
     FeaturedStory,
 )
 from insightboard.metrics.models import Metric, MetricValue
-from insightboard.people.models import ApiToken
+from insightboard.people.models import ApiToken, Invitation
 from insightboard.people.tokens import api_token_create
 from insightboard.weeks import last_complete_week, week_label
 from insightboard.weeks import week_start as week_of
@@ -121,6 +121,8 @@ def url_for(route: Route, story: Story) -> str:
             or last_complete_week()
         ),
         "delivery_id": Delivery.objects.order_by("pk").values_list("pk", flat=True).first()
+        or NO_ROW,
+        "invitation_id": Invitation.objects.order_by("pk").values_list("pk", flat=True).first()
         or NO_ROW,
         "address_id": DistributionAddress.objects.order_by("pk")
         .values_list("pk", flat=True)

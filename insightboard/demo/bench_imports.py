@@ -113,7 +113,7 @@ def import_steps(
         lambda: story_import_create(person=importer, filename="bench.csv", data=data),
     )
     checked: ImportPreview = measure(
-        preview, lambda: story_import_preview(story_import=story_import)
+        preview, lambda: story_import_preview(story_import=story_import, person=importer)
     )
     if checked.rows_with_problems:
         raise CommandError(f"The benchmark's file has problems: {checked.problems[:3]}")

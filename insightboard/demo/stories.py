@@ -26,8 +26,7 @@ from insightboard.demo.data.situations import (
     OPENERS,
     REACTION_WEIGHTS,
     REACTIONS,
-    REPORT_ACTIONS,
-    REPORT_INSIGHTS,
+    REPORT_LESSONS,
     SECOND_SENTENCES,
     Situation,
 )
@@ -141,8 +140,12 @@ def plan_stories(rng: random.Random, count: int, now: datetime.datetime) -> Iter
             situation = rng.choice(EXECUTIVE)
             author = rng.choice(leaders)
         created_at = plan_created_at(rng, index, count, now, zone)
+        # Leaders file their reports some days after the conversations they report.
+        days_before = (
+            (1, 2, 3, 4, 6, 8, 10, 13) if kind == Kind.EXECUTIVE else (0, 0, 0, 1, 1, 2, 3, 6)
+        )
         happened_on = created_at.astimezone(zone).date() - datetime.timedelta(
-            days=rng.choice((0, 0, 0, 1, 1, 2, 3, 6))
+            days=rng.choice(days_before)
         )
         customer_name = organisation = segment = ""
         if kind == Kind.INSIGHT:
@@ -181,22 +184,33 @@ def plan_stories(rng: random.Random, count: int, now: datetime.datetime) -> Iter
         yield StoryPlan(story=story, author=author, tags=tags, reactions=reactions)
 
 
+def lessons(count: int, rng: random.Random) -> list[tuple[str, str]]:
+    """`count` report lessons, each used once before any comes back, so neighbouring reports
+    say different things."""
+    picked: list[tuple[str, str]] = []
+    while len(picked) < count:
+        round_ = list(REPORT_LESSONS)
+        rng.shuffle(round_)
+        picked.extend(round_)
+    return picked[:count]
+
+
 def report_details(plans: list[StoryPlan], rng: random.Random) -> list[ExecutiveReport]:
     """The executive report fields of the batch's executive stories (their own random stream,
     so that adding reports leaves the stories themselves as they were)."""
+    executive = [plan.story for plan in plans if plan.story.kind == Kind.EXECUTIVE]
     return [
         ExecutiveReport(
-            story_id=plan.story.pk,
-            spoke_with=f"{plan.story.customer_organisation} ({plan.story.customer_segment})",
+            story_id=story.pk,
+            spoke_with=f"{story.customer_organisation} ({story.customer_segment})",
             conversations=rng.randint(1, 5),
             place=rng.choice(ReportPlace.values),
-            insight=rng.choice(REPORT_INSIGHTS),
-            suggested_action=rng.choice(REPORT_ACTIONS),
+            insight=insight,
+            suggested_action=action,
             # The leader who filed it owns the action until they hand it on.
-            action_owner_id=plan.story.author_id,
+            action_owner_id=story.author_id,
         )
-        for plan in plans
-        if plan.story.kind == Kind.EXECUTIVE
+        for story, (insight, action) in zip(executive, lessons(len(executive), rng), strict=True)
     ]
 
 

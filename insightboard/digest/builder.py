@@ -289,17 +289,19 @@ def kudos(week: Week) -> list[dict[str, Any]]:
 def closed_loops(week: Week) -> list[dict[str, Any]]:
     """Actions finished this week that came out of a customer's story the company can see."""
     actions = meeting_reads.actions_done_in(week.start, week.end, limit=CLOSED_LOOPS * 2)
-    visible = story_reads.company_wide_ids([action.story_id for action in actions])
+    # An action outlives its story (deleted since): only those still telling one are shown.
+    told = [(action, action.story) for action in actions if action.story is not None]
+    visible = story_reads.company_wide_ids([story.pk for _, story in told])
     return [
         {
-            "story_id": action.story_id,
-            "story": action.story.title,
+            "story_id": story.pk,
+            "story": story.title,
             "action": action.text,
             "owner": action.owner.profile.display_name if hasattr(action.owner, "profile") else "",
-            "path": story_path(action.story_id),
+            "path": story_path(story.pk),
         }
-        for action in actions
-        if action.story_id in visible
+        for action, story in told
+        if story.pk in visible
     ][:CLOSED_LOOPS]
 
 

@@ -59,6 +59,7 @@ from insightboard.htmx import HtmxHttpRequest
 from insightboard.paging import page_number, page_of
 from insightboard.people.models import display_name
 from insightboard.people.roles import LEADER_PERMISSION, is_admin, signed_in
+from insightboard.submissions.decorators import submitted_once
 from insightboard.weeks import (
     NotAWeek,
     last_complete_week,
@@ -266,6 +267,7 @@ def preview(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
+@submitted_once
 def send_test(request: HttpRequest) -> HttpResponse:
     """A copy marked as a test, to the person asking alone: nothing is recorded or counted."""
     person, _ = digest_sender(request)
@@ -288,6 +290,7 @@ def send_test(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
+@submitted_once
 def send_now(request: HttpRequest) -> HttpResponse:
     """Compile (if need be) and send a complete week's digest now. Safe to press twice: the
     week is compiled once and each person's delivery is made and sent once."""
@@ -314,6 +317,7 @@ def send_now(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
+@submitted_once
 def resend(request: HttpRequest, delivery_id: int) -> HttpResponse:
     """Send one person's message again: the same message, with the same Message-ID."""
     digest_sender(request)
@@ -330,6 +334,7 @@ def resend(request: HttpRequest, delivery_id: int) -> HttpResponse:
 
 
 @require_POST
+@submitted_once
 def list_add(request: HttpRequest) -> HttpResponse:
     person = digest_admin(request)
     form = DistributionAddressForm(request.POST)

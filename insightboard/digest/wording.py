@@ -7,6 +7,8 @@ nothing to compare with says so instead of claiming "+100%".
 from collections import Counter
 from typing import Any
 
+from insightboard.people.templatetags.people import isolated_text
+
 
 def plural(count: int, one: str, many: str) -> str:
     return f"{count:,} {one if count == 1 else many}"
@@ -42,7 +44,8 @@ def verdict(by_sentiment: dict[str, int], themes: dict[str, list[dict[str, Any]]
         return balance
     # The most mentioned tag; alphabetical among equals, so the line is the same every time.
     leading = min(mentions, key=lambda tag: (-mentions[tag], tag))
-    return f"{balance}; {leading} leads"
+    # A tag is typed by people: isolated, so right-to-left text in it keeps to itself.
+    return f"{balance}; {isolated_text(leading)} leads"
 
 
 def personal_line(stats: dict[str, int] | None) -> str:

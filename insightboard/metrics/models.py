@@ -6,7 +6,10 @@ here moved no data.
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils import timezone
+
+from insightboard.plausible_dates import validate_metric_week
 
 
 class GoodDirection(models.TextChoices):
@@ -27,6 +30,16 @@ class Metric(models.Model):
     class Meta:
         db_table = "stories_metric"
         ordering = ["name"]
+        constraints = [
+            # "NPS" and "nps" side by side would read as one metric on every page and in CSV
+            # files: the database refuses the second even when two admins add them at once.
+            models.UniqueConstraint(
+                Lower("name"),
+                name="metric_name_once_in_any_case",
+                violation_error_message="There is already a metric of this name, in some "
+                "letter case: choose another name.",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -34,7 +47,7 @@ class Metric(models.Model):
 
 class MetricValue(models.Model):
     metric = models.ForeignKey(Metric, on_delete=models.CASCADE, related_name="values")
-    week = models.DateField(help_text="The Monday of the week.")
+    week = models.DateField(help_text="The Monday of the week.", validators=[validate_metric_week])
     value = models.DecimalField(max_digits=16, decimal_places=4)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"

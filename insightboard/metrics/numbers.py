@@ -9,6 +9,7 @@ import datetime
 import re
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 
+from insightboard.plausible_dates import METRIC_YEARS, earliest_metric_week
 from insightboard.weeks import week_name, week_start
 
 # MetricValue.value holds 16 digits, 4 of them after the point. SQLite keeps decimals as floats,
@@ -57,12 +58,18 @@ def parse_value(text: str) -> Decimal:
 
 
 def checked_week(day: datetime.date, *, today: datetime.date) -> datetime.date:
-    """The Monday of the day's week, if that week has started."""
+    """The Monday of the day's week, if that week has started and is recent enough to record."""
     week = week_start(day)
     if week > week_start(today):
         raise MetricInputError(
             f"The week of {week_name(week, today=today)} has not started yet: "
             "record values for this week or an earlier one."
+        )
+    earliest = earliest_metric_week(today)
+    if week < earliest:
+        raise MetricInputError(
+            f"The week of {week_name(week, today=today)} is too long ago: values go back to "
+            f"the week of {week_name(earliest, today=today)}, {METRIC_YEARS} years at most."
         )
     return week
 

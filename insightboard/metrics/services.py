@@ -10,23 +10,50 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib.auth.models import User
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from insightboard.metrics.models import Metric, MetricValue
 from insightboard.metrics.selectors import existing_values
+from insightboard.plausible_dates import validate_metric_week
+
+
+class MetricNameTaken(ValueError):
+    """Another metric has this name (in any letter case); the message says which."""
+
+
+def metric_save(metric: Metric) -> Metric:
+    """Add or rename a metric; a name taken a moment ago by another admin is refused in words."""
+    try:
+        with transaction.atomic():
+            metric.save()
+    except IntegrityError:
+        clash = Metric.objects.filter(name__iexact=metric.name).exclude(pk=metric.pk).first()
+        raise MetricNameTaken(
+            f"There is already a metric called “{clash.name if clash else metric.name}”."
+        ) from None
+    return metric
 
 
 class MetricWeekError(ValueError):
-    """A value was given for a day that is not a Monday."""
+    """A value was given for a day that is not a Monday, or for a week outside the range."""
+
+
+def week_checked(week: datetime.date) -> None:
+    if week.weekday() != 0:
+        raise MetricWeekError(f"{week:%Y-%m-%d} is not a Monday: weeks start on Mondays.")
+    try:
+        validate_metric_week(week)
+    except ValidationError as error:
+        raise MetricWeekError(error.messages[0]) from None
 
 
 def metric_value_record(
     *, metric: Metric, week: datetime.date, value: Decimal, person: User | None
 ) -> tuple[MetricValue, bool]:
     """Record (or correct) a metric's value for a week; returns the row and whether it is new."""
-    if week.weekday() != 0:
-        raise MetricWeekError(f"{week:%Y-%m-%d} is not a Monday: weeks start on Mondays.")
+    week_checked(week)
     return MetricValue.objects.update_or_create(
         metric=metric, week=week, defaults={"value": value, "recorded_by": person}
     )
@@ -57,6 +84,8 @@ def metric_values_record(*, entries: Sequence[MetricEntry], person: User | None)
     """Record many values at once (a CSV upload), all or none; a value already there is left be."""
     if any(entry.week.weekday() != 0 for entry in entries):
         raise MetricWeekError("Every week must be given by its Monday.")
+    for week in {entry.week for entry in entries}:
+        week_checked(week)
     before = existing_values((entry.metric.pk, entry.week) for entry in entries)
     now = timezone.now()
     changed = [

@@ -124,6 +124,8 @@ def checked_rows(
     found: list[tuple[int, Metric, datetime.date, Decimal]] = []
     for count, (number, cells) in enumerate(rows, start=1):
         if count > UPLOAD_MAX_ROWS:
+            # The file's own problem comes first: its rows' problems would be listed in vain.
+            report.problems = RowNotes(limit=PROBLEMS_SHOWN)
             report.problems.add(
                 number, "", f"The file has more than {UPLOAD_MAX_ROWS:,} rows: split it in two."
             )

@@ -16,7 +16,14 @@ from insightboard.metrics.forms import MetricForm, MetricValueForm
 from insightboard.metrics.models import Metric, MetricValue
 from insightboard.metrics.numbers import amount, figure
 from insightboard.metrics.selectors import metrics_overview
-from insightboard.metrics.services import RecordCounts, metric_value_record, metric_values_record
+from insightboard.metrics.services import (
+    MetricNameTaken,
+    MetricWeekError,
+    RecordCounts,
+    metric_save,
+    metric_value_record,
+    metric_values_record,
+)
 from insightboard.metrics.uploads import (
     UPLOAD_MAX_BYTES,
     UPLOAD_MAX_ROWS,
@@ -27,6 +34,7 @@ from insightboard.metrics.uploads import (
     preview_sign,
 )
 from insightboard.people.roles import admin_required, is_admin, signed_in
+from insightboard.submissions.decorators import submitted_once
 from insightboard.weeks import week_name, week_start
 
 RECENT_VALUES = 8
@@ -55,12 +63,19 @@ def metrics(request: HttpRequest) -> HttpResponse:
 
 @admin_required
 @require_http_methods(["GET", "POST"])
+@submitted_once
 def metric_form(request: HttpRequest, metric_id: int | None = None) -> HttpResponse:
     metric = None if metric_id is None else get_object_or_404(Metric, pk=metric_id)
     # The form works on a copy: a rejected rename must not change the name the page shows.
     form = MetricForm(request.POST or None, instance=copy.copy(metric))
     if request.method == "POST" and form.is_valid():
-        saved = form.save()
+        try:
+            saved = metric_save(form.instance)
+        except MetricNameTaken as error:
+            # The form checked the name, yet another admin saved it in the same moment.
+            form.add_error("name", str(error))
+            context = {"form": form, "metric": metric}
+            return render(request, "metrics/metric_form.html", context, status=409)
         if metric is None:
             messages.success(request, f"Added “{saved.name}”. Record its first value.")
             return redirect("metrics:record", metric_id=saved.pk)
@@ -82,6 +97,7 @@ def initial_for(request: HttpRequest, metric: Metric, today: datetime.date) -> d
 
 @admin_required
 @require_http_methods(["GET", "POST"])
+@submitted_once
 def metric_record(request: HttpRequest, metric_id: int) -> HttpResponse:
     metric = get_object_or_404(Metric, pk=metric_id)
     today = timezone.localdate()
@@ -138,6 +154,7 @@ def uploaded_message(counts: RecordCounts) -> str:
 
 @admin_required
 @require_http_methods(["GET", "POST"])
+@submitted_once
 def metric_upload(request: HttpRequest) -> HttpResponse:
     person = signed_in(request)
     if request.method == "POST" and "preview" in request.POST:
@@ -150,7 +167,12 @@ def metric_upload(request: HttpRequest) -> HttpResponse:
                 "Nothing was recorded: upload the file again.",
             )
             return redirect("metrics:upload")
-        counts = metric_values_record(entries=entries, person=person)
+        try:
+            counts = metric_values_record(entries=entries, person=person)
+        except MetricWeekError as error:
+            # The weeks were checked at the preview; the range may have moved on since.
+            messages.error(request, f"Nothing was recorded: {error} Upload the file again.")
+            return redirect("metrics:upload")
         messages.success(request, uploaded_message(counts))
         return redirect("metrics:list")
     form = upload_form(request)

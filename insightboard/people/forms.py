@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 
 from insightboard.people.models import ApiToken, Profile, display_name
 from insightboard.people.roles import Role
-from insightboard.people.services import email_is_taken
+from insightboard.people.services import email_is_taken, signup_waits_for_confirmation
 
 
 class EmailAuthenticationForm(AuthenticationForm):
@@ -28,13 +28,12 @@ class NewPersonForm(forms.Form):
     team = forms.CharField(max_length=100, required=False)
 
     def clean_email(self) -> str:
-        email = str(self.cleaned_data["email"]).strip().lower()
-        if email_is_taken(email):
-            raise forms.ValidationError("Someone already signs in with this email.")
-        return email
+        return str(self.cleaned_data["email"]).strip().lower()
 
 
 class SignupForm(SetPasswordMixin[User], NewPersonForm):
+    """Never says whether an address has an account: that is told only to its mailbox."""
+
     password1, password2 = SetPasswordMixin.create_password_fields()
 
     def clean_email(self) -> str:
@@ -52,6 +51,8 @@ class SignupForm(SetPasswordMixin[User], NewPersonForm):
 
 
 class InviteForm(NewPersonForm):
+    """Only admins see it, so it may say who already has an account."""
+
     roles = forms.MultipleChoiceField(
         choices=[(role.value, role.value) for role in Role],
         required=False,
@@ -59,6 +60,17 @@ class InviteForm(NewPersonForm):
         help_text="Everyone can log and read insights. Roles add hosting meetings, "
         "filing executive reports, or managing everything.",
     )
+
+    def clean_email(self) -> str:
+        email = super().clean_email()
+        if signup_waits_for_confirmation(email):
+            raise forms.ValidationError(
+                "This address signed up and has not confirmed it yet: they can follow the link "
+                "we emailed them, or sign up again for a new one."
+            )
+        if email_is_taken(email):
+            raise forms.ValidationError("Someone already signs in with this email.")
+        return email
 
 
 class ProfileForm(forms.ModelForm[Profile]):

@@ -1,31 +1,48 @@
-"""The invitation email: a link to choose a password, sent by the invitations task."""
+"""The invitation email: a link to the welcome page, where the person chooses a password and is
+signed in. Sent by the invitations task, first by the admin's invitation, again on "Resend"."""
 
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.contrib.auth.models import User
-from django.contrib.auth.tokens import default_token_generator
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
+from django.db.models import QuerySet
+from django.utils import timezone
 
-from insightboard.emails import absolute_url, send_email
-
-
-def set_password_link(person: User) -> str:
-    uid = urlsafe_base64_encode(force_bytes(person.pk))
-    token = default_token_generator.make_token(person)
-    return absolute_url("password_reset_confirm", uid, token)
+from insightboard.emails import send_email
+from insightboard.people.links import welcome_link
+from insightboard.people.models import Invitation, display_name
 
 
-def invitation_send(*, person_id: int, inviter_id: int) -> bool:
-    """Email a new person their invitation; False if they can no longer be invited (they were
+def waiting_for_password(person: User) -> bool:
+    return person.is_active and not person.has_usable_password() and bool(person.email)
+
+
+def invitation_send(*, person_id: int) -> bool:
+    """Email a person their invitation; False if they can no longer be invited (they were
     removed, or have chosen a password meanwhile)."""
-    person = User.objects.select_related("profile").filter(pk=person_id, is_active=True).first()
-    if person is None or person.has_usable_password() or not person.email:
+    invitation = (
+        Invitation.objects.select_related("person__profile", "invited_by__profile")
+        .filter(person_id=person_id)
+        .first()
+    )
+    if invitation is None or not waiting_for_password(invitation.person):
         return False
-    inviter = User.objects.select_related("profile").filter(pk=inviter_id).first()
+    person = invitation.person
     context = {
         "person": person,
-        "display_name": person.profile.display_name,
-        "inviter": inviter,
-        "link": set_password_link(person),
+        "display_name": display_name(person),
+        "inviter_name": display_name(invitation.invited_by) if invitation.invited_by else "",
+        "link": welcome_link(person),
     }
     send_email(template="invitation", to=[person.email], context=context)
+    Invitation.objects.filter(pk=invitation.pk).update(last_sent_at=timezone.now())
     return True
+
+
+def pending_invitations() -> QuerySet[Invitation]:
+    """Invitations whose person is still here and has not chosen a password, newest first."""
+    return (
+        Invitation.objects.filter(
+            person__is_active=True, person__password__startswith=UNUSABLE_PASSWORD_PREFIX
+        )
+        .select_related("person__profile", "invited_by__profile")
+        .order_by("-created_at", "-pk")
+    )

@@ -27,6 +27,9 @@ class Profile(models.Model):
     digest = models.CharField(
         "digest email", max_length=10, choices=DigestPreference, default=DigestPreference.WEEKLY
     )
+    # Signed up, and not yet followed the link that proves the address is theirs: the account
+    # stays inactive until then. A person an admin removed is inactive too, and not waiting.
+    signup_pending = models.BooleanField(default=False, editable=False)
 
     class Meta:
         permissions = [
@@ -54,3 +57,25 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+class Invitation(models.Model):
+    """An admin's invitation: who asked, and when the email last went out. It is pending while
+    the person has not chosen a password."""
+
+    person = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="invitation"
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="invitations_sent",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    # Set when the email was handed to the mail server, not when it was queued.
+    last_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    def __str__(self) -> str:
+        return f"Invitation for {self.person}"

@@ -2,8 +2,20 @@
 
 from insightboard.emails import email_task
 from insightboard.people.invitations import invitation_send
+from insightboard.people.signups import signup_confirmation_send, signup_taken_send
 
 
 @email_task
-def send_invitation(person_id: int, inviter_id: int) -> bool:
-    return invitation_send(person_id=person_id, inviter_id=inviter_id)
+def send_invitation(person_id: int, inviter_id: int | None = None) -> bool:
+    # inviter_id: tasks queued before the invitation recorded its inviter still carry it.
+    return invitation_send(person_id=person_id)
+
+
+@email_task
+def send_signup_confirmation(person_id: int) -> bool:
+    return signup_confirmation_send(person_id=person_id)
+
+
+@email_task
+def send_signup_taken(person_id: int) -> bool:
+    return signup_taken_send(person_id=person_id)

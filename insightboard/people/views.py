@@ -2,14 +2,16 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
-from django.contrib.auth.views import LoginView, PasswordResetView
+from django.contrib.auth.forms import SetPasswordForm
+from django.contrib.auth.models import User
+from django.contrib.auth.views import LoginView, PasswordResetConfirmView, PasswordResetView
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from insightboard.people import tokens
+from insightboard.people import services, tokens
 from insightboard.people.forms import (
     ApiTokenForm,
     EmailAuthenticationForm,
@@ -17,9 +19,15 @@ from insightboard.people.forms import (
     ProfileForm,
     SignupForm,
 )
-from insightboard.people.models import DigestPreference, Profile
+from insightboard.people.invitations import pending_invitations
+from insightboard.people.links import invitation_tokens, person_from_uid, signup_tokens
+from insightboard.people.models import DigestPreference, Invitation, Profile, display_name
 from insightboard.people.roles import Role, admin_required, signed_in
-from insightboard.people.services import person_create, person_invite
+from insightboard.people.signups import is_signup_pending
+from insightboard.submissions.decorators import mark_saved, submitted_once
+
+# Signing in from a link, not a password: the backend is named, since axes' does not apply.
+MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
 class PasswordResetLinkView(PasswordResetView):
@@ -45,17 +53,15 @@ def signup(request: HttpRequest) -> HttpResponse:
         return render(request, "registration/signup_closed.html")
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        person = person_create(
+        services.signup_request(
             email=form.cleaned_data["email"],
             display_name=form.cleaned_data["display_name"],
             team=form.cleaned_data["team"],
             password=form.cleaned_data["password1"],
         )
-        login(request, person, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(
-            request, "Welcome to InsightBoard. Log the first thing a customer told you."
-        )
-        return redirect("home")
+        # The same answer whether or not the address has an account: only its mailbox knows.
+        request.session["signup_email"] = form.cleaned_data["email"]
+        return redirect("signup_sent")
     return render(
         request,
         "registration/signup.html",
@@ -63,12 +69,55 @@ def signup(request: HttpRequest) -> HttpResponse:
     )
 
 
+@login_not_required
+@require_GET
+def signup_sent(request: HttpRequest) -> HttpResponse:
+    email = request.session.get("signup_email")
+    if not email:
+        return redirect("signup")
+    return render(request, "registration/signup_sent.html", {"email": email})
+
+
+@login_not_required
+@require_GET
+@never_cache
+def signup_confirm(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
+    """The link in the sign-up email: it opens the account and signs the person in."""
+    person = person_from_uid(uidb64)
+    if (
+        person is not None
+        and is_signup_pending(person)
+        and signup_tokens.check_token(person, token)
+        and services.signup_confirm(person=person)
+    ):
+        login(request, person, backend=MODEL_BACKEND)
+        request.session.pop("signup_email", None)
+        messages.success(
+            request,
+            f"Welcome to InsightBoard, {display_name(person)}. "
+            "Log the first thing a customer told you.",
+        )
+        return redirect("home")
+    context = {"confirmed_already": person is not None and link_was_used(person, token)}
+    return render(request, "registration/signup_link_expired.html", context)
+
+
+def link_was_used(person: User, token: str) -> bool:
+    """Whether the token is one this person's confirmation email carried, before it opened the
+    account (a second click, or a mail scanner that followed the link first)."""
+    if not person.is_active or is_signup_pending(person):
+        return False
+    before = User(pk=person.pk, password=person.password, email=person.email, is_active=False)
+    return signup_tokens.check_token(before, token)
+
+
 @admin_required
 @require_http_methods(["GET", "POST"])
+@submitted_once
 def invite(request: HttpRequest) -> HttpResponse:
     form = InviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        person = person_invite(
+        person = services.person_invite(
             invited_by=signed_in(request),
             email=form.cleaned_data["email"],
             display_name=form.cleaned_data["display_name"],
@@ -77,7 +126,64 @@ def invite(request: HttpRequest) -> HttpResponse:
         )
         messages.success(request, f"Invited {person.email}: their invitation email is on its way.")
         return redirect("invite")
-    return render(request, "people/invite.html", {"form": form})
+    context = {"form": form, "pending": list(pending_invitations())}
+    return render(request, "people/invite.html", context)
+
+
+@require_POST
+@admin_required
+def invitation_resend(request: HttpRequest, invitation_id: int) -> HttpResponse:
+    invitation = get_object_or_404(
+        Invitation.objects.select_related("person__profile"), pk=invitation_id
+    )
+    name = display_name(invitation.person)
+    if services.invitation_resend(invitation=invitation, resent_by=signed_in(request)):
+        messages.success(
+            request,
+            f"Sent {name} a new invitation at {invitation.person.email}. "
+            "The link in any earlier one no longer works.",
+        )
+    elif invitation.person.is_active:
+        messages.info(request, f"{name} has already chosen a password: they can sign in.")
+    else:
+        messages.info(request, f"{name} was removed, so there is no invitation to send.")
+    return redirect(f"{reverse('invite')}#pending")
+
+
+class WelcomeView(PasswordResetConfirmView):
+    """Where an invitation lands: the person chooses a password and is signed in."""
+
+    token_generator = invitation_tokens
+    template_name = "registration/welcome.html"
+    reset_url_token = "choose-password"  # noqa: S105  (a path segment, not a secret)
+    post_reset_login = True
+    post_reset_login_backend = MODEL_BACKEND
+    success_url = reverse_lazy("home")
+
+    def get_user(self, uidb64: str) -> User | None:
+        person = person_from_uid(uidb64)
+        # Someone removed since they were invited cannot come in by the old email.
+        return person if person is not None and person.is_active else None
+
+    def get_context_data(self, **kwargs: object) -> dict[str, object]:
+        context = super().get_context_data(**kwargs)
+        if self.user is not None:
+            invitation = Invitation.objects.select_related("invited_by__profile").filter(
+                person=self.user
+            )
+            inviter = next((each.invited_by for each in invitation), None)
+            context["display_name"] = display_name(self.user)
+            context["inviter_name"] = display_name(inviter) if inviter else ""
+        return context
+
+    def form_valid(self, form: SetPasswordForm[User]) -> HttpResponse:
+        response = super().form_valid(form)
+        messages.success(
+            self.request,
+            f"Welcome to InsightBoard, {display_name(form.user)}. "
+            "Log the first thing a customer told you.",
+        )
+        return response
 
 
 def profile_page(
@@ -131,6 +237,7 @@ def saved_message(*, before: str, after: str) -> str:
 
 @require_POST
 @never_cache  # The page shows the key: no cache may keep it.
+@submitted_once
 def api_token_create(request: HttpRequest) -> HttpResponse:
     token_form = ApiTokenForm(request.POST)
     if not token_form.is_valid():
@@ -144,7 +251,9 @@ def api_token_create(request: HttpRequest) -> HttpResponse:
         "raw_key": raw_key,
         "api_url": request.build_absolute_uri(reverse("api:story_list")),
     }
-    return render(request, "people/api_token_created.html", context)
+    shown = render(request, "people/api_token_created.html", context)
+    # Sent twice, the second answer cannot show the key again: it goes to the list of keys.
+    return mark_saved(shown, url=f"{reverse('profile')}#api-keys")
 
 
 @require_http_methods(["GET", "POST"])

@@ -24,7 +24,8 @@
   hideNames?.addEventListener("click", (event) => {
     event.preventDefault();
     const hidden = document.body.classList.toggle("hide-names");
-    hideNames.setAttribute("aria-pressed", String(hidden));
+    // The label says what the button does next; a changing label needs no aria-pressed too.
+    hideNames.textContent = hidden ? "Show customer names" : "Hide customer names";
     // The next story (N) keeps names hidden too, or a shared screen would show them again.
     const another = document.getElementById("another");
     if (another) {

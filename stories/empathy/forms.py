@@ -1,11 +1,14 @@
+from typing import Any
+
 from django import forms
 
-from stories.empathy.services import HEADLINE_MAX_LENGTH
+from stories.empathy.services import HEADLINE_MAX_LENGTH, empathy_headline
 from stories.models import EmpathyAnswers, Experience, WouldStay
 
 
-class EmpathyForm(forms.ModelForm[EmpathyAnswers]):
-    """The exercise's six questions, in the order a person thinks them through, then a headline."""
+class EmpathyAnswersForm(forms.ModelForm[EmpathyAnswers]):
+    """The exercise's six questions, in the order a person thinks them through (an import's row
+    is checked with the same rules)."""
 
     experience = forms.ChoiceField(
         label="Was it a positive or a negative experience?",
@@ -24,13 +27,6 @@ class EmpathyForm(forms.ModelForm[EmpathyAnswers]):
             "required": "Say whether you would keep doing business with them.",
             "invalid_choice": "Choose yes, no or not sure.",
         },
-    )
-    title = forms.CharField(
-        label="A headline for it",
-        required=False,
-        max_length=HEADLINE_MAX_LENGTH,
-        help_text="Optional: one line others see in lists, for example “Monzo fixed my card in "
-        "two minutes”. Left empty, it reads “My experience with …”.",
     )
 
     class Meta:
@@ -64,3 +60,25 @@ class EmpathyForm(forms.ModelForm[EmpathyAnswers]):
             "why_it_stood_out": {"required": "Say why it stood out for you."},
             "meaning_for_us": {"required": "Say what it means for our company."},
         }
+
+
+class EmpathyForm(EmpathyAnswersForm):
+    """The six questions, then a headline; editing, it starts from what was filed."""
+
+    title = forms.CharField(
+        label="A headline for it",
+        required=False,
+        max_length=HEADLINE_MAX_LENGTH,
+        help_text="Optional: one line others see in lists, for example “Monzo fixed my card in "
+        "two minutes”. Left empty, it reads “My experience with …”.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        answers = self.instance
+        if answers.pk is not None and not self.is_bound:
+            title = answers.story.title
+            # A headline that was made from the company stays made from it: left empty, it
+            # follows a corrected company name.
+            if title != empathy_headline(answers.company):
+                self.initial.setdefault("title", title)

@@ -56,3 +56,33 @@ def empathy_exercise_create(
     answers.full_clean()
     answers.save()
     return story
+
+
+@transaction.atomic
+def empathy_exercise_update(
+    *,
+    answers: EmpathyAnswers,
+    company: str,
+    experience: Experience | str,
+    what_made_it: str,
+    why_it_stood_out: str,
+    would_stay: WouldStay | str,
+    meaning_for_us: str,
+    title: str = "",
+) -> Story:
+    """Corrected answers: the story's headline and sentiment follow them as when it was filed;
+    everything else about the story (its date, tags, who sees it) stays as it was."""
+    story = answers.story
+    story.title = title.strip() or empathy_headline(company)
+    story.sentiment = SENTIMENT_OF_EXPERIENCE[Experience(experience)]
+    story.full_clean()
+    story.save(update_fields=["title", "sentiment", "updated_at"])
+    answers.company = company
+    answers.experience = experience
+    answers.what_made_it = what_made_it
+    answers.why_it_stood_out = why_it_stood_out
+    answers.would_stay = would_stay
+    answers.meaning_for_us = meaning_for_us
+    answers.full_clean()
+    answers.save()
+    return story

@@ -1,6 +1,7 @@
 """CSV and JSON export of the stories a person can see, streamed so that size costs no memory.
 
-The CSV's columns start with the ones the import reads, so an export can be imported again.
+Every field is written, an empathy story's answers and a leader's report included, with the
+columns the import reads, so that an export imported again gives the same stories back.
 """
 
 import csv
@@ -11,8 +12,16 @@ from typing import Any
 from django.http import HttpRequest
 
 from insightboard.people.models import display_name
-from stories.imports.columns import EXPORT_COLUMNS, spreadsheet_safe
-from stories.models import Story, StoryQuerySet
+from stories.imports.columns import (
+    EMPATHY_FIELDS,
+    EMPATHY_PREFIX,
+    EXPORT_COLUMNS,
+    REPORT_FIELDS,
+    REPORT_OWNER_COLUMN,
+    REPORT_PREFIX,
+    spreadsheet_safe,
+)
+from stories.models import EmpathyAnswers, ExecutiveReport, Story, StoryQuerySet
 
 CHUNK_SIZE = 2_000
 # Stories per piece of the response: fewer, larger writes to the client than one per line.
@@ -22,9 +31,10 @@ BYTE_ORDER_MARK = "\ufeff"
 
 
 def export_rows(stories: StoryQuerySet) -> Iterator[Story]:
-    """The stories one chunk at a time: two queries per chunk (stories, their tags)."""
+    """The stories one chunk at a time: two queries per chunk (stories with their answers or
+    report, their tags)."""
     yield from (
-        stories.select_related("author__profile")
+        stories.select_related("author__profile", "empathy", "report__action_owner")
         .prefetch_related("tags")
         .with_hear_too_count()
         .iterator(chunk_size=CHUNK_SIZE)
@@ -45,12 +55,29 @@ def story_fields(story: Story, request: HttpRequest) -> dict[str, Any]:
         "visibility": story.visibility,
         "shout_out_to": story.shout_out_to,
         "kind": story.kind,
+        **practice_fields(story),
         "id": story.pk,
         "url": request.build_absolute_uri(story.get_absolute_url()),
         "author": display_name(story.author),
         "created_at": story.created_at.isoformat(),
         "hear_too": story.hear_too,  # type: ignore[attr-defined]
     }
+
+
+def practice_fields(story: Story) -> dict[str, Any]:
+    """An empathy story's answers and a leader's report; None where the story has none."""
+    answers: EmpathyAnswers | None = getattr(story, "empathy", None)
+    report: ExecutiveReport | None = getattr(story, "report", None)
+    fields: dict[str, Any] = {
+        EMPATHY_PREFIX + name: getattr(answers, name) if answers else None
+        for name in EMPATHY_FIELDS
+    }
+    fields.update(
+        {REPORT_PREFIX + name: getattr(report, name) if report else None for name in REPORT_FIELDS}
+    )
+    owner = report.action_owner if report else None
+    fields[REPORT_OWNER_COLUMN] = (owner.email or owner.get_username()) if owner else None
+    return fields
 
 
 class Line:
@@ -81,6 +108,8 @@ def csv_lines(stories: StoryQuerySet, request: HttpRequest) -> Iterator[str]:
 
 
 def csv_cell(value: object) -> object:
+    if value is None:
+        return ""
     return spreadsheet_safe(value) if isinstance(value, str) else value
 
 

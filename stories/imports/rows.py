@@ -1,7 +1,8 @@
 """Reading and checking the rows of an insights CSV: every row gets the story form's rules.
 
-Each good row keeps an import key (its source id, or a fingerprint of its content), so importing
-the same file twice adds nothing the second time.
+Each good row keeps an import key (its source id, the story an export wrote it from, or a
+fingerprint of its content), so importing the same file twice adds nothing the second time; and a
+row exported from a story that is still here is skipped, so importing an export adds nothing.
 """
 
 import datetime
@@ -13,8 +14,6 @@ from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any
 
-from django.utils import timezone
-
 from insightboard.csv_upload import RowNote, UploadFileError, csv_rows
 from stories.forms import StoryForm
 from stories.imports.columns import (
@@ -23,8 +22,18 @@ from stories.imports.columns import (
     IMPORT_COLUMNS,
     REQUIRED,
     STORY_COLUMNS,
+    spreadsheet_text,
 )
-from stories.models import Channel, Sentiment, Story, Visibility
+from stories.imports.practices import (
+    PRACTICE_TEXT_COLUMNS,
+    CheckedPractice,
+    check_practice,
+    identity_key,
+    identity_notes,
+    practice_limit,
+    read_identity,
+)
+from stories.models import Channel, Kind, Sentiment, Story, Visibility
 
 MAX_ROWS = 50_000
 BATCH_SIZE = 1_000
@@ -58,6 +67,8 @@ ImportRowForm.base_fields = SharedFields(ImportRowForm.base_fields)
 def cell_limit(column: str) -> int:
     if column == "source_id":
         return SOURCE_ID_MAX_LENGTH
+    if limit := practice_limit(column):
+        return limit
     form_field = ImportRowForm.base_fields.get(column)
     return getattr(form_field, "max_length", None) or SHORT_CELL
 
@@ -73,17 +84,23 @@ CHOICE_VALUES = {
     "sentiment": Sentiment.values,
     "channel": Channel.values,
     "visibility": Visibility.values,
+    "kind": Kind.values,
 }
 CHOICES = {
     "sentiment": choice_names(Sentiment.choices),
     "channel": choice_names(Channel.choices),
     "visibility": choice_names(Visibility.choices),
+    "kind": choice_names(Kind.choices),
 }
 # Free text: where a formula could hide. Choice and date cells are refused if they are odd.
 TEXT_COLUMNS = {"title", "body", "tags", "customer_name", "customer_organisation"}
-TEXT_COLUMNS |= {"customer_segment", "shout_out_to", "source_id"}
+TEXT_COLUMNS |= {"customer_segment", "shout_out_to", "source_id"} | PRACTICE_TEXT_COLUMNS
 # What an empty cell means in an optional choice column: the same default as the form's.
-BLANK_MEANS = {"channel": Channel.OTHER.value, "visibility": Visibility.COMPANY.value}
+BLANK_MEANS = {
+    "channel": Channel.OTHER.value,
+    "visibility": Visibility.COMPANY.value,
+    "kind": Kind.INSIGHT.value,
+}
 LIMITS = {column: cell_limit(column) for column in IMPORT_COLUMNS}
 
 
@@ -120,9 +137,16 @@ def formula_start(value: str) -> str | None:
     return None
 
 
-def fingerprint(values: dict[str, Any], *, dated: bool) -> str:
+def fingerprint(
+    values: dict[str, Any],
+    *,
+    dated: bool,
+    kind: str = Kind.INSIGHT,
+    practice: dict[str, Any] | None = None,
+) -> str:
     """One key for the same content, whatever its spacing or case (and a blank date stays
-    blank, or the same file imported tomorrow would look new)."""
+    blank, or the same file imported tomorrow would look new). An insight's key is the same as
+    before stories of other kinds were imported, so older files still find their rows."""
     parts: dict[str, str] = {}
     for name in STORY_COLUMNS:
         value = values.get(name, "")
@@ -131,6 +155,10 @@ def fingerprint(values: dict[str, Any], *, dated: bool) -> str:
         elif name == "tags":
             value = ",".join(sorted(value))
         parts[name] = " ".join(str(value).split()).casefold()
+    if kind != Kind.INSIGHT:
+        parts["kind"] = kind
+    for name, value in (practice or {}).items():
+        parts[f"practice_{name}"] = " ".join(str(value).split()).casefold()
     digest = hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
     return FINGERPRINT_PREFIX + digest
 
@@ -175,6 +203,8 @@ def read_header(cells: list[str]) -> Header:
             columns.append(None)
             if column:
                 notices.append(RowNote(1, shown(name), "Not a column we import: it is ignored."))
+    spelled = {column: shown(name) for column, name in zip(columns, cells, strict=True)}
+    notices.extend(identity_notes(columns, spelled=spelled))
     missing = [column for column in REQUIRED if column not in columns]
     if missing:
         first_row = ", ".join(shown(cell, 20) for cell in cells[:6])
@@ -229,6 +259,9 @@ class CheckedRow:
     number: int
     values: dict[str, Any]  # the story's fields as the form cleaned them, tags included
     import_key: str
+    kind: str = Kind.INSIGHT
+    practice: CheckedPractice | None = None  # an empathy story's answers, a leader's report
+    identity: tuple[int, datetime.datetime] | None = None  # the story an export wrote it from
 
 
 @dataclass
@@ -239,6 +272,7 @@ class RowOutcome:
     notices: list[RowNote]
     duplicate_of: int | None = None
     already_imported: bool = False
+    already_here: bool = False  # exported from a story that is still here
 
 
 def check_row(number: int, cells: list[str], header: Header, today: datetime.date) -> RowOutcome:
@@ -270,6 +304,9 @@ def check_row(number: int, cells: list[str], header: Header, today: datetime.dat
                 )
             )
             continue
+        if column in TEXT_COLUMNS:
+            # An export puts a quote before a cell a spreadsheet would run; it is not the text.
+            value = spreadsheet_text(value)
         if column in TEXT_COLUMNS and (start := formula_start(value)):
             notices.append(
                 RowNote(
@@ -324,40 +361,23 @@ def check_row(number: int, cells: list[str], header: Header, today: datetime.dat
             name = "" if field_name == "__all__" else header.name_of(field_name)
             if name not in flagged:
                 problems.extend(RowNote(number, name, str(message)) for message in messages)
+    kind = str(data["kind"])
+    practice, practice_problems, practice_notices = check_practice(
+        number, kind, data, header.name_of
+    )
+    identity, identity_notices = read_identity(number, data, header.name_of)
+    problems.extend(practice_problems)
+    notices.extend(practice_notices + identity_notices)
     if problems:
         return RowOutcome(number, None, problems, notices)
     values = dict(form.cleaned_data)
     source_id = str(data.get("source_id", ""))
-    key = SOURCE_PREFIX + source_id if source_id else fingerprint(values, dated=dated)
-    return RowOutcome(number, CheckedRow(number, values, key), problems, notices)
-
-
-def row_outcomes(
-    header: Header, rows: Iterator[tuple[int, list[str]]], *, person_id: int
-) -> Iterator[list[RowOutcome]]:
-    """Every row of the file checked, in batches, each knowing whether it repeats an earlier row
-    or a story the person imported before (one query per batch)."""
-    today = timezone.localdate()
-    first_row_with_key: dict[str, int] = {}
-    while batch := [
-        check_row(number, cells, header, today) for number, cells in islice(rows, BATCH_SIZE)
-    ]:
-        keys = []
-        for outcome in batch:
-            if outcome.row is None:
-                continue
-            key = outcome.row.import_key
-            if key in first_row_with_key:
-                outcome.duplicate_of = first_row_with_key[key]
-            else:
-                first_row_with_key[key] = outcome.number
-                keys.append(key)
-        existing = set(
-            Story.objects.filter(author_id=person_id, import_key__in=keys)
-            .order_by()
-            .values_list("import_key", flat=True)
-        )
-        for outcome in batch:
-            if outcome.row is not None and outcome.duplicate_of is None:
-                outcome.already_imported = outcome.row.import_key in existing
-        yield batch
+    if source_id:
+        key = SOURCE_PREFIX + source_id
+    elif identity:
+        key = identity_key(identity)
+    else:
+        fields = practice.fields if practice else {}
+        key = fingerprint(values, dated=dated, kind=kind, practice=fields)
+    row = CheckedRow(number, values, key, kind=kind, practice=practice, identity=identity)
+    return RowOutcome(number, row, problems, notices)

@@ -2,9 +2,13 @@
 
 from dataclasses import dataclass, field
 
+from django.contrib.auth.models import User
+
 from insightboard.csv_upload import RowNote, RowNotes
-from stories.imports.rows import CheckedRow, Header, read_rows, row_outcomes
+from stories.imports.batches import row_outcomes
+from stories.imports.rows import CheckedRow, Header, read_rows
 from stories.models import StoryImport
+from stories.reports.selectors import may_file_reports
 
 SAMPLE_ROWS = 5
 
@@ -15,6 +19,7 @@ class ImportPreview:
     rows_read: int = 0
     to_import: int = 0
     already_imported: int = 0
+    already_here: int = 0
     duplicates: int = 0
     rows_with_problems: int = 0
     problems: RowNotes = field(default_factory=RowNotes)
@@ -22,12 +27,15 @@ class ImportPreview:
     sample: list[CheckedRow] = field(default_factory=list)
 
 
-def story_import_preview(*, story_import: StoryImport) -> ImportPreview:
-    """What confirming would do, row by row; writes nothing."""
+def story_import_preview(*, story_import: StoryImport, person: User) -> ImportPreview:
+    """What confirming would do for the person who uploaded it, row by row; writes nothing."""
     header, rows = read_rows(story_import.content)
     preview = ImportPreview(header=header)
     preview.notices.add_all(header.notices)
-    for batch in row_outcomes(header, rows, person_id=story_import.person_id):
+    batches = row_outcomes(
+        header, rows, person_id=person.pk, files_reports=may_file_reports(person)
+    )
+    for batch in batches:
         for outcome in batch:
             preview.rows_read += 1
             preview.notices.add_all(outcome.notices)
@@ -38,6 +46,8 @@ def story_import_preview(*, story_import: StoryImport) -> ImportPreview:
                 preview.duplicates += 1
                 same = f"The same as row {outcome.duplicate_of}: it is imported once."
                 preview.notices.add_all([RowNote(outcome.number, "", same)])
+            elif outcome.already_here:
+                preview.already_here += 1
             elif outcome.already_imported:
                 preview.already_imported += 1
             else:

@@ -12,8 +12,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from insightboard.csv_upload import UploadFileError, decode_upload, too_big_message
-from stories.imports.rows import check_file, read_rows, row_outcomes
-from stories.models import Kind, Story, StoryImport
+from stories.imports.batches import row_outcomes
+from stories.imports.rows import CheckedRow, check_file, read_rows
+from stories.models import EmpathyAnswers, ExecutiveReport, Kind, Story, StoryImport
+from stories.reports.selectors import may_file_reports
 from stories.services import tags_for
 
 # Room for a 10 MB cell and more, so that an overlong cell is a row's problem, not the file's.
@@ -46,6 +48,7 @@ class ImportOutcome:
     already_imported: int
     duplicates: int
     rows_with_problems: int
+    already_here: int = 0
 
 
 def story_import_confirm(*, story_import: StoryImport, person: User) -> ImportOutcome:
@@ -64,7 +67,7 @@ def story_import_confirm(*, story_import: StoryImport, person: User) -> ImportOu
             if not claimed:
                 raise ImportRefused(already_imported_message(story_import))
             outcome = import_rows(story_import, person)
-            if outcome.imported == 0 and outcome.already_imported == 0:
+            if outcome.imported == 0 and outcome.already_imported + outcome.already_here == 0:
                 raise ImportRefused(
                     "Nothing was imported: no row of this file is valid. Fix the rows listed "
                     "below and upload the file again."
@@ -92,15 +95,20 @@ def already_imported_message(story_import: StoryImport) -> str:
 
 
 def import_rows(story_import: StoryImport, person: User) -> ImportOutcome:
-    imported = already = duplicates = with_problems = 0
+    imported = already = here = duplicates = with_problems = 0
     header, rows = read_rows(story_import.content)
-    for batch in row_outcomes(header, rows, person_id=person.pk):
+    batches = row_outcomes(
+        header, rows, person_id=person.pk, files_reports=may_file_reports(person)
+    )
+    for batch in batches:
         new_rows = []
         for outcome in batch:
             if outcome.problems:
                 with_problems += 1
             elif outcome.duplicate_of is not None:
                 duplicates += 1
+            elif outcome.already_here:
+                here += 1
             elif outcome.already_imported:
                 already += 1
             elif outcome.row is not None:
@@ -108,7 +116,7 @@ def import_rows(story_import: StoryImport, person: User) -> ImportOutcome:
         stories = [
             Story(
                 author=person,
-                kind=Kind.INSIGHT,
+                kind=row.kind,
                 import_key=row.import_key,
                 **{name: value for name, value in row.values.items() if name != "tags"},
             )
@@ -122,5 +130,20 @@ def import_rows(story_import: StoryImport, person: User) -> ImportOutcome:
             for story, row in zip(stories, new_rows, strict=True)
             for name in row.values["tags"]
         )
+        practices_create(stories, new_rows)
         imported += len(stories)
-    return ImportOutcome(imported, already, duplicates, with_problems)
+    return ImportOutcome(imported, already, duplicates, with_problems, here)
+
+
+def practices_create(stories: list[Story], rows: list[CheckedRow]) -> None:
+    """The empathy answers and executive reports of the stories just made (one query each)."""
+    answers, reports = [], []
+    for story, row in zip(stories, rows, strict=True):
+        if row.practice is None:
+            continue
+        if row.kind == Kind.EMPATHY:
+            answers.append(EmpathyAnswers(story=story, **row.practice.fields))
+        elif row.kind == Kind.EXECUTIVE:
+            reports.append(ExecutiveReport(story=story, **row.practice.fields))
+    EmpathyAnswers.objects.bulk_create(answers)
+    ExecutiveReport.objects.bulk_create(reports)

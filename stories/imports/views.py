@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from insightboard.csv_upload import CsvUploadForm, UploadFileError
 from insightboard.people.roles import signed_in
+from insightboard.submissions.decorators import submitted_once
 from stories.forms import StoryFilterForm
 from stories.imports import exports
 from stories.imports.columns import IMPORT_COLUMNS
@@ -31,6 +32,7 @@ def own_import(request: HttpRequest, import_id: int) -> StoryImport:
 
 
 @require_http_methods(["GET", "POST"])
+@submitted_once
 def import_upload(request: HttpRequest) -> HttpResponse:
     posted = request.method == "POST"
     form = CsvUploadForm(
@@ -59,7 +61,7 @@ def import_preview(request: HttpRequest, import_id: int) -> HttpResponse:
     preview = problem = None
     if story_import.imported_at is None:
         try:
-            preview = story_import_preview(story_import=story_import)
+            preview = story_import_preview(story_import=story_import, person=signed_in(request))
         except UploadFileError as error:
             # Kept from before a rule changed: say what is wrong now rather than fail.
             problem = str(error)
@@ -68,6 +70,7 @@ def import_preview(request: HttpRequest, import_id: int) -> HttpResponse:
 
 
 @require_POST
+@submitted_once
 def import_confirm(request: HttpRequest, import_id: int) -> HttpResponse:
     story_import = own_import(request, import_id)
     person = signed_in(request)
@@ -77,6 +80,8 @@ def import_confirm(request: HttpRequest, import_id: int) -> HttpResponse:
         messages.error(request, str(refusal))
         return redirect("stories:import_preview", import_id=story_import.pk)
     said = [f"Imported {outcome.imported:,} insight{'s' if outcome.imported != 1 else ''}."]
+    if outcome.already_here:
+        said.append(f"{outcome.already_here:,} already here, skipped.")
     if outcome.already_imported:
         said.append(f"{outcome.already_imported:,} already imported, skipped.")
     if outcome.duplicates:

@@ -50,10 +50,7 @@ class MergePlan:
     already_hearing: int
     target_hear_too: int
     new_tags: list[Tag]
-
-    @property
-    def hear_too_after(self) -> int:
-        return self.target_hear_too + len(self.moving_reaction_ids)
+    hear_too_after: int
 
 
 def merge_plan(*, source: Story, target: Story) -> MergePlan:
@@ -62,14 +59,19 @@ def merge_plan(*, source: Story, target: Story) -> MergePlan:
         Reaction.objects.filter(story=source)
         .annotate(hears_target=Exists(hears_target))
         .order_by("pk")
-        .values_list("pk", "hears_target")
+        .values_list("pk", "hears_target", "person")
     )
+    moving = [(pk, person) for pk, hears, person in reactions if not hears]
+    target_hear_too = Reaction.objects.counted().filter(story=target).count()
     return MergePlan(
         source=source,
         target=target,
-        moving_reaction_ids=[pk for pk, hears in reactions if not hears],
-        already_hearing=sum(1 for _, hears in reactions if hears),
-        target_hear_too=Reaction.objects.filter(story=target).count(),
+        moving_reaction_ids=[pk for pk, _ in moving],
+        already_hearing=sum(1 for _, hears, _ in reactions if hears),
+        target_hear_too=target_hear_too,
+        # The kept story's author moves with the others, but never hears their own story too.
+        hear_too_after=target_hear_too
+        + sum(1 for _, person in moving if person != target.author_id),
         new_tags=list(source.tags.exclude(pk__in=target.tags.values("pk")).order_by("name")),
     )
 

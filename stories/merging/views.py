@@ -7,6 +7,7 @@ from django.template.defaultfilters import pluralize
 from django.views.decorators.http import require_http_methods, require_POST
 
 from insightboard.people.roles import admin_required, signed_in
+from insightboard.submissions.decorators import submitted_once
 from stories.merging.forms import MergeForm
 from stories.merging.selectors import merge_plan, recent_merges
 from stories.merging.services import MergeRefused, story_merge, story_unmerge
@@ -51,6 +52,7 @@ def merge_page(request: HttpRequest, form: MergeForm) -> HttpResponse:
 
 @admin_required
 @require_http_methods(["GET", "POST"])
+@submitted_once
 def merge(request: HttpRequest) -> HttpResponse:
     """Choose the duplicate and the story to keep, preview what will happen, then confirm."""
     if request.method == "GET":

@@ -4,6 +4,7 @@ from django import forms
 from django.contrib.auth.models import User
 
 from insightboard.people.forms import PersonChoiceField
+from insightboard.plausible_dates import validate_happened_on
 from stories.models import (
     BODY_MAX_LENGTH,
     TITLE_MAX_LENGTH,
@@ -13,10 +14,12 @@ from stories.models import (
 )
 
 MAX_CONVERSATIONS = 1000
+# The story's own fields on the executive report form, beside the report's.
+STORY_FIELDS = ("title", "sentiment", "body", "happened_on")
 
 
-class ExecutiveReportForm(forms.ModelForm[ExecutiveReport]):
-    """What a leader heard (the story) and how to use it (the report), on one form."""
+class ReportFieldsForm(forms.ModelForm[ExecutiveReport]):
+    """The report's own fields (an import's row is checked with the same rules)."""
 
     conversations = forms.IntegerField(
         label="How many conversations?",
@@ -39,12 +42,44 @@ class ExecutiveReportForm(forms.ModelForm[ExecutiveReport]):
             "invalid_choice": "Choose one of the listed places.",
         },
     )
+
+    class Meta:
+        model = ExecutiveReport
+        fields = [
+            "spoke_with",
+            "conversations",
+            "place",
+            "insight",
+            "suggested_action",
+        ]
+        labels = {
+            "spoke_with": "Who did you speak with?",
+            "insight": "What is the usable insight?",
+            "suggested_action": "What do you suggest we do?",
+        }
+        help_texts = {
+            "spoke_with": "Customers, organisations or segments, e.g. “three florists in Leeds”.",
+            "insight": "What we should take from it, in words a team can act on.",
+        }
+        widgets = {"insight": forms.Textarea(attrs={"rows": 3})}
+        error_messages = {
+            "spoke_with": {"required": "Say who you spoke with."},
+            "insight": {"required": "Write the usable insight."},
+            "suggested_action": {"required": "Suggest an action."},
+        }
+
+
+class ExecutiveReportForm(ReportFieldsForm):
+    """What a leader heard (the story) and how to use it (the report), on one form; editing, it
+    starts from what was filed."""
+
     happened_on = forms.DateField(
         label="When",
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text="The day of the (last) conversation; today if left empty.",
         error_messages={"invalid": "Enter a date such as 2026-11-18."},
+        validators=[validate_happened_on],
     )
     title = forms.CharField(
         label="What did you hear?",
@@ -83,33 +118,25 @@ class ExecutiveReportForm(forms.ModelForm[ExecutiveReport]):
         },
     )
 
-    class Meta:
-        model = ExecutiveReport
-        fields = [
-            "spoke_with",
-            "conversations",
-            "place",
-            "insight",
-            "suggested_action",
-            "action_owner",
-        ]
-        labels = {
-            "spoke_with": "Who did you speak with?",
-            "insight": "What is the usable insight?",
-            "suggested_action": "What do you suggest we do?",
-        }
-        help_texts = {
-            "spoke_with": "Customers, organisations or segments, e.g. “three florists in Leeds”.",
-            "insight": "What we should take from it, in words a team can act on.",
-        }
-        widgets = {"insight": forms.Textarea(attrs={"rows": 3})}
-        error_messages = {
-            "spoke_with": {"required": "Say who you spoke with."},
-            "insight": {"required": "Write the usable insight."},
-            "suggested_action": {"required": "Suggest an action."},
-        }
+    class Meta(ReportFieldsForm.Meta):
+        fields = [*ReportFieldsForm.Meta.fields, "action_owner"]
 
     def __init__(self, *args: Any, leader: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if not self.is_bound:
+        report = self.instance
+        if report.pk is None:
             self.initial.setdefault("action_owner", leader.pk)
+            return
+        story = report.story
+        day = story.happened_on
+        self.fields[
+            "happened_on"
+        ].help_text = (
+            f"The day of the (last) conversation; left empty, it stays {day.day} {day:%B %Y}."
+        )
+        owner = report.action_owner
+        if owner is None or not owner.is_active:
+            # Never preselect someone else in their place: the leader chooses the new owner.
+            self.fields["action_owner"].empty_label = "Choose who owns it now"  # type: ignore[attr-defined]
+        if not self.is_bound:
+            self.initial.update({name: getattr(story, name) for name in STORY_FIELDS})

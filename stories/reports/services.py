@@ -1,25 +1,21 @@
-"""Practice 3, executive reports: what a leader heard, made usable; and friendly reminders to
-leaders who are behind on them."""
+"""Practice 3, executive reports: what a leader heard, made usable. Filing one, or giving its
+suggested action to someone else, tells the action's owner (stories.reports.notifications)."""
 
 import datetime
 
 from django.contrib.auth.models import User
-from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.db import transaction
 
-from insightboard.emails import absolute_url, send_email
-from insightboard.people.models import display_name
 from stories.models import (
     Channel,
     ExecutiveReport,
     Kind,
-    LeaderReminder,
     ReportPlace,
     Sentiment,
     Story,
     Visibility,
 )
-from stories.reports.selectors import cadence_of, holds_leader_role, with_last_report
+from stories.reports.tasks import notify_action_owner
 from stories.services import story_create
 
 # The report's place, in the story list's channel filter.
@@ -49,7 +45,8 @@ def executive_report_create(
 ) -> Story:
     """A leader's report: the story is what they heard, the report how to use it.
 
-    Reports are shared with the whole company: that is the practice.
+    Reports are shared with the whole company: that is the practice. The action's owner hears
+    about it after commit, unless the leader named themself.
     """
     story = story_create(
         author=author,
@@ -72,43 +69,66 @@ def executive_report_create(
     )
     report.full_clean()
     report.save()
+    tell_action_owner(report=report, named_by=author)
     return story
 
 
-def leader_remind(*, leader_id: int, due_since: datetime.date) -> bool:
-    """Send one leader the reminder for one overdue period; True if an email went out.
+@transaction.atomic
+def executive_report_update(
+    *,
+    story: Story,
+    title: str,
+    sentiment: Sentiment | str,
+    spoke_with: str,
+    conversations: int,
+    place: ReportPlace | str,
+    insight: str,
+    suggested_action: str,
+    action_owner: User,
+    named_by: User,
+    body: str = "",
+    happened_on: datetime.date | None = None,
+) -> Story:
+    """A corrected report, by `named_by` (its leader or an admin). The story's channel follows a
+    changed place, as when it was filed; its date stays when none is given; who sees it, its tags
+    and customer stay as they were. A new action owner is told, unless they named themself."""
+    # As stored (a form may have changed the object it was given already), and held until saved.
+    report = ExecutiveReport.objects.select_for_update().get(story=story)
+    story.title = title
+    story.sentiment = sentiment
+    story.body = body
+    if happened_on is not None:
+        story.happened_on = happened_on
+    if place != report.place:
+        story.channel = CHANNEL_OF_PLACE[ReportPlace(place)]
+    story.full_clean()
+    story.save()
+    report.spoke_with = spoke_with
+    report.conversations = conversations
+    report.place = place
+    report.insight = insight
+    report.suggested_action = suggested_action
+    owner_changed = report.action_owner_id != action_owner.pk
+    report.action_owner = action_owner
+    report.full_clean()
+    report.save()
+    if owner_changed:
+        report_owner_changed(report=report, named_by=named_by)
+    return story
 
-    The LeaderReminder row is the claim: a second sweep or a redelivered task finds it taken.
-    The send happens inside the claim's transaction, so a failed send gives the claim back and
-    the task's retry can still deliver.
-    """
-    today = timezone.localdate()
-    with transaction.atomic():
-        leader = (
-            with_last_report(User.objects.filter(holds_leader_role(), is_active=True))
-            .select_related("profile")
-            .filter(pk=leader_id)
-            .first()
-        )
-        if leader is None or not leader.email:
-            return False
-        cadence = cadence_of(leader, today=today)
-        # They filed (or lost the role) since the sweep looked: nothing to remind them of.
-        if not cadence.is_behind or cadence.due_since != due_since:
-            return False
-        try:
-            with transaction.atomic():
-                LeaderReminder.objects.create(leader=leader, due_since=due_since)
-        except IntegrityError:
-            return False
-        send_email(
-            template="report_reminder",
-            to=[leader.email],
-            context={
-                "leader_name": display_name(leader),
-                "cadence": cadence,
-                "report_url": absolute_url("stories:report_create"),
-                "corner_url": absolute_url("stories:leaders"),
-            },
-        )
-    return True
+
+def report_owner_changed(*, report: ExecutiveReport, named_by: User | None) -> None:
+    """The suggested action went to someone else (on the form, or in the admin): they are told."""
+    report.owner_notified_at = None
+    ExecutiveReport.objects.filter(pk=report.pk).update(owner_notified_at=None)
+    tell_action_owner(report=report, named_by=named_by)
+
+
+def tell_action_owner(*, report: ExecutiveReport, named_by: User | None) -> None:
+    """Email the owner after commit that the suggested action is theirs, unless they named
+    themself."""
+    owner_id = report.action_owner_id
+    if owner_id is None or (named_by is not None and named_by.pk == owner_id):
+        return
+    named_by_id = named_by.pk if named_by is not None else None
+    notify_action_owner.delay_on_commit(report.pk, owner_id, named_by_id)

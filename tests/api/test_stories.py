@@ -88,7 +88,7 @@ def test_it_fills_in_what_the_site_fills_in(alice_api):
         ({"title": "Hi", "sentiment": "idea", "happened_on": "2025-02-30"}, "happened_on", "date"),
         ({"title": "Hi", "sentiment": "idea", "happened_on": 10**20}, "happened_on", "date"),
         ({"title": 12, "sentiment": "idea"}, "title", "valid string"),
-        ({"title": "Nul\x00here", "sentiment": "idea"}, "title", "Null characters"),
+        ({"title": "Nul\x00here", "sentiment": "idea"}, "title", "invisible control characters"),
         ({"title": "Hi", "sentiment": "idea", "body": "x" * 100_000}, "body", "at most 20000"),
         ({"title": "Hi", "sentiment": "idea", "customer_name": "x" * 201}, "customer_name", "200"),
     ],

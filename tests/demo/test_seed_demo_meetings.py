@@ -108,7 +108,9 @@ def test_it_shows_the_demo_host_a_full_home_page(demo_company: None) -> None:
     titles = {meeting.title for meeting in response.context["next_meetings"]}
     assert titles == {"Monday customer huddle", "Product weekly"}
     assert len(response.context["empathy_turns"]) == 1
-    assert "It's your turn to share a customer experience of your own at Monday" in response.text
+    assert (
+        "It's your turn to share a customer experience of your own at <bdi>Monday" in response.text
+    )
     assert len(response.context["open_actions"]) == 3
     assert "No opener yet" in response.text
     assert "Opens with" in response.text

@@ -11,6 +11,7 @@ from django.core.management import CommandError, call_command
 
 from insightboard.digest.models import Delivery, DeliveryStatus, Digest, DigestStatus
 from insightboard.people.models import DigestPreference
+from tests.isolates import without_isolates
 from tests.people.factories import PersonFactory
 from tests.stories.factories import StoryFactory
 
@@ -67,7 +68,7 @@ def test_it_sends_the_week_asked_for_whenever_it_is_asked(company):
 
 
 def test_it_prints_a_dry_run_and_records_nothing(company):
-    out = send_digest("--dry-run")
+    out = without_isolates(send_digest("--dry-run"))
 
     assert "Subject: Customer digest, 16–22 Nov 2026" in out
     assert '"The bill doubled"' in out

@@ -68,7 +68,8 @@ def sign_in(page: Page, live_server: Any, email: str) -> None:
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+    # Signed in: the header offers to log an insight (Sign out sits in the person's menu).
+    expect(page.locator(".site-header .log-insight")).to_be_visible()
 
 
 @pytest.fixture

@@ -100,7 +100,7 @@ def test_it_lets_a_leader_file_a_report_that_appears_in_the_leaders_corner(
     expect(details).to_contain_text("Cleo Colleague")
 
     details.get_by_role("link", name="All reports in the Leaders' corner").click()
-    reports = page.get_by_role("region", name="Reports, newest first")
+    reports = page.get_by_role("region", name="Reports, newest filed first")
     expect(reports.get_by_role("link", name=HEADLINE)).to_be_visible()
     expect(reports).to_contain_text("Lena Leader spoke with Three florists in Leeds")
     leader_row = page.get_by_role("row", name="Lena Leader")

@@ -31,7 +31,11 @@ class MeetingFactory(factory.django.DjangoModelFactory):
 
     series = factory.SubFactory(SeriesFactory)
     title = factory.LazyAttribute(lambda o: o.series.name if o.series else "One-off")
-    starts_at = factory.Sequence(lambda n: timezone.now() + datetime.timedelta(days=7 * (n + 1)))
+    # Weekly from next week, within the planning range (two years) however many a run makes:
+    # after 90 weeks it starts over, a minute later each time, so no two share a start.
+    starts_at = factory.Sequence(
+        lambda n: timezone.now() + datetime.timedelta(days=7 * (n % 90 + 1), minutes=n // 90)
+    )
     ends_at = factory.LazyAttribute(lambda o: o.starts_at + datetime.timedelta(minutes=30))
 
 

@@ -5,7 +5,7 @@ from urllib.parse import urlencode
 
 from django.urls import reverse
 
-from meetings.models import Meeting, Weekday
+from meetings.models import Meeting
 
 NOW = datetime.datetime(2026, 11, 18, 12, 0, tzinfo=datetime.UTC)  # a Wednesday
 THURSDAY_MORNING = datetime.datetime(2026, 11, 19, 9, 30, tzinfo=datetime.UTC)
@@ -30,10 +30,9 @@ def series_fields(**overrides: object) -> dict[str, object]:
         "name": "Support weekly",
         "team": "Support",
         "cadence": "1",
-        "weekday": str(Weekday.THURSDAY),
         "starts_at": "09:30",
         "ends_at": "10:00",
-        "first_day": "2026-11-18",
+        "first_day": "2026-11-19",  # a Thursday: the series meets on Thursdays
         "focus_tags": "refunds",
         **overrides,
     }

@@ -205,7 +205,7 @@ def test_it_finds_only_fresh_company_wide_stories(hugo_client, meeting, series):
     assert "Loved the onboarding call" not in response.text
     response = hugo_client.get(page(meeting, find="invoices"))
     assert response.context["found"] == []
-    assert "No fresh story matches “invoices”." in response.text
+    assert "No fresh story matches “<bdi>invoices</bdi>”." in response.text
 
 
 def test_it_swaps_in_just_the_opener_for_htmx(hugo_client, meeting):

@@ -143,7 +143,7 @@ def test_it_refuses_a_forged_nul_character_with_a_clear_message(alice_client, va
     response = post_story(alice_client, variant, **{field: "bad\x00byte"})
 
     text = assert_form_again(response, variant)
-    assert "Null characters are not allowed." in text
+    assert "Take out the invisible control characters (NUL)" in text
 
 
 @pytest.mark.parametrize("variant", [QUICK, QUICK_HTMX])
@@ -176,7 +176,8 @@ def hostile_fields() -> dict[str, str]:
         customer_name=f"Bobby {SCRIPT}",
         customer_organisation=f"<i>Acme</i> {IMAGE}",
         customer_segment=f"SMB {SCRIPT}",
-        tags="<script>alert(5)</script>",
+        # Tags are letters, digits and dashes: markup in one is refused (see test_capture_rules).
+        tags="billing",
     )
 
 
@@ -228,14 +229,13 @@ def test_it_stores_html_as_typed_and_shows_it_escaped(alice_client):
     assert story.customer_name == fields["customer_name"]
     assert story.customer_organisation == fields["customer_organisation"]
     assert story.customer_segment == fields["customer_segment"]
-    assert [tag.name for tag in story.tags.all()] == ["<script>alert(5)</script>"]
+    assert [tag.name for tag in story.tags.all()] == ["billing"]
 
     detail = alice_client.get(story.get_absolute_url()).text
     assert_no_live_markup(detail)
     assert html.escape(fields["title"], quote=True) in detail
     assert html.escape(fields["customer_name"], quote=True) in detail
     assert html.escape(fields["customer_segment"], quote=True) in detail
-    assert "#&lt;script&gt;alert(5)&lt;/script&gt;" in detail
     # Markdown still works, and the harmless link text stays.
     assert "<strong>Really</strong>" in detail
     assert "click me" in detail
@@ -261,7 +261,6 @@ def test_it_escapes_html_in_quick_capture_and_in_the_re_rendered_form(alice_clie
         variant,
         title=f"Quick {SCRIPT}",
         customer_name=f"Eve {IMAGE}",
-        tags="<script>alert(5)</script>",
     )
 
     story = Story.objects.get()
@@ -272,9 +271,12 @@ def test_it_escapes_html_in_quick_capture_and_in_the_re_rendered_form(alice_clie
 
     # The same text echoed back by a refused form is escaped too.
     story.delete()
-    refused = post_story(alice_client, variant, title=f"Quick {SCRIPT}", sentiment="bogus")
+    refused = post_story(
+        alice_client, variant, title=f"Quick {SCRIPT}", sentiment="bogus", tags=SCRIPT
+    )
     assert_no_live_markup(refused.text)
     assert html.escape(f"Quick {SCRIPT}", quote=True) in refused.text
+    assert html.escape(SCRIPT, quote=True) in refused.text
 
 
 # --- Edit --------------------------------------------------------------------------------------
@@ -314,8 +316,11 @@ BAD_EDITS = {
     "forged sentiment": ({"sentiment": "ecstatic"}, "Choose success, frustration or idea."),
     "forged channel": ({"channel": "fax"}, "Choose one of the listed channels."),
     "long tag": ({"tags": "b" * 500}, f"Tags can be at most {TAG_MAX_LENGTH} characters"),
-    "forged visibility": ({"visibility": "everyone-on-earth"}, "Select a valid choice."),
-    "bad date": ({"happened_on": "last tuesday"}, "Enter a valid date."),
+    "forged visibility": (
+        {"visibility": "everyone-on-earth"},
+        "Choose one of the options in the list.",
+    ),
+    "bad date": ({"happened_on": "last tuesday"}, "Enter a date such as 2026-12-01."),
 }
 
 

@@ -79,7 +79,10 @@ def test_it_lists_company_shout_outs_newest_first(alice_client, bob):
 
     assert response.status_code == 200
     assert response.context["page"].rows == [newer, older]
-    assert "Shout-out to <strong>The &lt;em&gt;night&lt;/em&gt; team</strong>" in response.text
+    assert (
+        "Shout-out to <strong><bdi>The &lt;em&gt;night&lt;/em&gt; team</bdi></strong>"
+        in response.text
+    )
     assert "Secret" not in response.text
 
 

@@ -611,16 +611,39 @@ AFTERWORDS = {
 REACTIONS = (0, 1, 2, 3, 4, 6)
 REACTION_WEIGHTS = (40, 25, 15, 10, 7, 3)
 
-# What a leader's conversations translate into, for the executive reports' own fields.
-REPORT_INSIGHTS = (
-    "Customers judge us on the first bill more than on the first month of service.",
-    "Small businesses want one named person to call, not a queue that starts over each time.",
-    "People leave quietly when a fix takes longer than a week; they never tell us why.",
-    "Our best customers recommend us for how we handle problems, not for the price.",
-)
-REPORT_ACTIONS = (
-    "Call every new customer whose first bill is higher than we quoted",
-    "Give each business account a named contact in Support",
-    "Show the expected fix time on every open fault",
-    "Ask three recommending customers to tell their story at the next all-hands",
+# What a leader's conversations translate into, for the executive reports' own fields: each
+# usable insight with the action it suggests, so a report reads as one thought.
+REPORT_LESSONS = (
+    (
+        "Customers judge us on the first bill more than on the first month of service.",
+        "Call every new customer whose first bill is higher than we quoted",
+    ),
+    (
+        "Small businesses want one named person to call, not a queue that starts over each time.",
+        "Give each business account a named contact in Support",
+    ),
+    (
+        "People leave quietly when a fix takes longer than a week; they never tell us why.",
+        "Show the expected fix time on every open fault",
+    ),
+    (
+        "Our best customers recommend us for how we handle problems, not for the price.",
+        "Ask three recommending customers to tell their story at the next all-hands",
+    ),
+    (
+        "Schools and clinics plan a year ahead: a price change mid-term breaks their budget.",
+        "Give public-sector accounts twelve months' notice of any price change",
+    ),
+    (
+        "Engineers on site are our best salespeople; customers remember their names.",
+        "Let field engineers log an insight from the van in under a minute",
+    ),
+    (
+        "Moving home is when we lose people: the new address check takes three calls.",
+        "Check a new address once, online, before the customer calls",
+    ),
+    (
+        "Business customers read the outage page before they call; when it is late, they call.",
+        "Update the outage page within ten minutes of a fault being confirmed",
+    ),
 )

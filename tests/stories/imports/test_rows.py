@@ -101,7 +101,9 @@ def test_it_lists_ignored_columns_as_notes(alice_client):
 
     notes = response.context["preview"].notices
     assert [(note.row, note.column) for note in notes] == [(1, "id")]
-    assert "Not a column we import" in response.text
+    # An id alone could be anyone's: it says which story a row is only with created_at.
+    assert "alone it is ignored. For your own ids, name the column source_id." in response.text
+    assert response.context["preview"].to_import == 1
 
 
 # --- Bad rows ------------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from tests.test_settings import manage
 def cadence_row(response, name: str) -> str:
     """The text of a leader's row in the Leaders' corner table."""
     text = response.text
-    start = text.index(f'<th scope="row">{name}</th>')
+    start = text.index(f'<th scope="row"><bdi>{name}</bdi></th>')
     return " ".join(text[start : text.index("</tr>", start)].split())
 
 
