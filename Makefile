@@ -8,7 +8,7 @@ PYTHON ?= $(shell for c in $(PYTHON_CANDIDATES); do "$$c" -c 'import sys; sys.ex
 
 export DJANGO_SETTINGS_MODULE := insightboard.settings
 
-.PHONY: run test check lint format typecheck templates migrations-check bench worker clean
+.PHONY: run test check lint format typecheck templates migrations-check a11y bench worker clean
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "InsightBoard needs Python 3.12 or newer; none was found." >&2; exit 1; }
@@ -59,6 +59,19 @@ migrations-check: $(VENV)/.dev
 
 check: lint typecheck templates migrations-check test
 
+# Accessibility and validity: every main page and email through axe-core (in Chromium) and the
+# Nu HTML checker (needs Java 17). Their npm packages go into .a11y/ (gitignored), once; the
+# tests live in tests/a11y/, which `make test` does not collect (pyproject's norecursedirs).
+A11Y_TOOLS := .a11y/node_modules
+$(A11Y_TOOLS)/.installed:
+	@command -v npm >/dev/null || { echo "make a11y needs npm (Debian: apt-get install npm)." >&2; exit 1; }
+	@command -v java >/dev/null || { echo "make a11y needs Java 17 (Debian: apt-get install default-jre-headless)." >&2; exit 1; }
+	npm install --prefix .a11y --no-save --no-audit --no-fund --ignore-scripts axe-core@4.14.1 vnu-jar@26.9.27
+	@touch $@
+a11y: export DJANGO_DEBUG ?= true
+a11y: $(VENV)/.dev $(A11Y_TOOLS)/.installed
+	$(BIN)/pytest tests/a11y
+
 # Benchmarks need PostgreSQL at production volume, in a database of their own that is created
 # (migrated and seeded) by the command on first use and kept for the next run.
 bench: export DJANGO_DEBUG ?= true
@@ -82,4 +95,4 @@ worker: $(VENV)/.runtime
 	$(BIN)/celery -A insightboard worker --beat --loglevel INFO
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .a11y db.sqlite3 staticfiles .pytest_cache .mypy_cache .ruff_cache

@@ -2,10 +2,13 @@
 
 import os
 from collections.abc import Callable
+from functools import partial
 from typing import Any, cast
 
 from celery import Celery, shared_task
 from celery.contrib.django.task import DjangoTask
+from celery.exceptions import Ignore
+from django.db import transaction
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "insightboard.settings")
 
@@ -16,14 +19,47 @@ app.autodiscover_tasks()
 app.autodiscover_tasks(["stories.reports"])
 
 
-def background_task[**P, R](**options: Any) -> Callable[[Callable[P, R]], "DjangoTask[P, R]"]:
+class OutboxTask[**P, R](DjangoTask[P, R]):
+    """`delay_on_commit` records the work in the write's transaction (insightboard/outbox) and
+    hands it to the broker after commit, giving up after about a second: a broker that is down
+    or silent never fails or stalls a page whose write was saved, and the beat sweep hands the
+    work over later. Tasks that run in-process (no broker) run after commit as before."""
+
+    # Set by tasks with no claim of their own (an invitation sent twice is two emails): their
+    # hand-over is their claim, taken in the transaction that does the work, so a message the
+    # broker delivers twice runs once, and a run that fails (or is retried) gives it back.
+    once_per_handover = False
+
+    def delay_on_commit(self, *args: P.args, **kwargs: P.kwargs) -> None:  # type: ignore[override]
+        if self.app.conf.task_always_eager:
+            super().delay_on_commit(*args, **kwargs)
+            return
+        # Imported here: Celery's app is made before Django's models are ready.
+        from insightboard.outbox.services import handover_record, handover_send
+
+        handover = handover_record(task=self.name, args=args, kwargs=kwargs)
+        transaction.on_commit(partial(handover_send, handover_id=handover.pk), robust=True)
+
+    def __call__(self, *args: P.args, **kwargs: P.kwargs) -> R:
+        from insightboard.outbox.services import handover_of, handover_receive
+
+        handover_id = handover_of(self.request.id)
+        if not self.once_per_handover or handover_id is None:
+            return super().__call__(*args, **kwargs)
+        with transaction.atomic():
+            if not handover_receive(handover_id=handover_id):
+                raise Ignore()  # done already: no result, no retry
+            return super().__call__(*args, **kwargs)
+
+
+def background_task[**P, R](**options: Any) -> Callable[[Callable[P, R]], "OutboxTask[P, R]"]:
     """A task whose arguments mypy checks where it is queued (`task.delay_on_commit(...)`).
 
     Arguments cross to a worker as JSON: ids and ISO dates, never model instances.
     """
 
-    def declare(function: Callable[P, R]) -> DjangoTask[P, R]:
-        task = shared_task(base=DjangoTask, **options)(function)  # type: ignore[no-untyped-call]
-        return cast("DjangoTask[P, R]", task)
+    def declare(function: Callable[P, R]) -> OutboxTask[P, R]:
+        task = shared_task(base=OutboxTask, **options)(function)  # type: ignore[no-untyped-call]
+        return cast("OutboxTask[P, R]", task)
 
     return declare

@@ -55,10 +55,13 @@ def send_email(
 # Every email task shares one retry policy: a mail server that is down or refuses for a moment
 # is worth another try after about 30 s, then twice as long each time, up to half an hour.
 # SMTPException is an OSError too; both are named so the intent reads plainly.
-email_task = background_task(
-    ignore_result=True,
-    autoretry_for=(SMTPException, OSError),
-    retry_backoff=30,
-    retry_backoff_max=30 * 60,
-    max_retries=6,
-)
+EMAIL_RETRIES: dict[str, Any] = {
+    "ignore_result": True,
+    "autoretry_for": (SMTPException, OSError),
+    "retry_backoff": 30,
+    "retry_backoff_max": 30 * 60,
+    "max_retries": 6,
+}
+email_task = background_task(**EMAIL_RETRIES)
+# For an email with no claim of its own: its hand-over claims it (insightboard/celery.py).
+email_task_once = background_task(**EMAIL_RETRIES, once_per_handover=True)

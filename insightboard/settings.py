@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "insightboard.demo",
     "insightboard.digest",
     "insightboard.submissions",
+    "insightboard.outbox",
 ]
 
 MIDDLEWARE = [
@@ -75,6 +76,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Refuses what is too large to read (before any view reads the body) and gives blank error
+    # answers (a method check's 405) a page of ours, which the middleware above send with
+    # their security headers.
+    "insightboard.error_pages.ErrorPagesMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Last, so that it sees the outcome of authentication.
     "axes.middleware.AxesMiddleware",
@@ -144,7 +149,14 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 INSIGHTBOARD_PREBRIEF_HOURS = env_int("INSIGHTBOARD_PREBRIEF_HOURS", 24, minimum=1)
 PREBRIEF_SWEEP_SECONDS = 10 * 60
 DIGEST_TICK_SECONDS = 15 * 60
+OUTBOX_SWEEP_SECONDS = 60
 CELERY_BEAT_SCHEDULE = {
+    "hand-over-waiting-work": {
+        "task": "insightboard.outbox.tasks.hand_over_waiting",
+        # Background work the broker could not take when a write asked for it (insightboard/outbox).
+        "schedule": OUTBOX_SWEEP_SECONDS,
+        "options": {"expires": OUTBOX_SWEEP_SECONDS - 10},
+    },
     "send-prebriefs": {
         "task": "meetings.tasks.send_prebriefs",
         "schedule": PREBRIEF_SWEEP_SECONDS,

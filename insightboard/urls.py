@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from insightboard import views
+from insightboard import error_pages, views
 from insightboard.api.urls import api
 from insightboard.health import healthz
 from insightboard.metrics.urls import moved_urlpatterns as moved_metric_urls
@@ -20,3 +20,9 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]
+
+# Pages of ours for every error, and JSON under /api/ (insightboard/error_pages.py).
+handler400 = error_pages.bad_request
+handler403 = error_pages.permission_denied
+handler404 = error_pages.page_not_found
+handler500 = error_pages.server_error

@@ -9,11 +9,25 @@ STATIC_ROOT as a deploy does, fills in a little of everything and asks for each 
 import json
 import os
 import re
+from typing import Any
 
 import django
 
 # A static file referenced by a page, as in src="/static/js/insightboard.4f1e2c3b5a6d.js".
 STATIC_REFERENCE = re.compile(r"""(?:src|href)=["'](/static/[^"']+)["']""")
+
+
+# What only a debug page, or an error page that is not ours, would show.
+LEAKS = ("Traceback", "DEBUG", "CSRF verification", "Request Method")
+
+
+def answer(response: Any) -> dict[str, Any]:
+    text = response.content.decode()
+    return {
+        "status": response.status_code,
+        "static": STATIC_REFERENCE.findall(text),
+        "leaks": [word for word in LEAKS if word in text],
+    }
 
 
 def main() -> None:
@@ -57,14 +71,18 @@ def main() -> None:
         "profile": (signed_in, reverse("profile")),
         "sign-in": (Client(), reverse("login")),
         "a missing page": (signed_in, "/no-such-page/"),
+        "sign-out by link": (signed_in, reverse("logout")),
     }
     answers = {}
     for name, (client, path) in pages.items():
-        response = client.get(path, secure=True)
-        answers[name] = {
-            "status": response.status_code,
-            "static": STATIC_REFERENCE.findall(response.content.decode()),
-        }
+        answers[name] = answer(client.get(path, secure=True))
+    # Error pages met without a GET: a form too large to read, and a form with no token.
+    refusals = {
+        "an oversized form": (signed_in, {"title": "Long", "body": "x" * 3_000_000}),
+        "a form without its token": (Client(enforce_csrf_checks=True), {"title": "Hi"}),
+    }
+    for name, (client, form) in refusals.items():
+        answers[name] = answer(client.post(reverse("stories:create"), form, secure=True))
     # Each file the pages reference, as WhiteNoise serves it from what collectstatic wrote.
     files = sorted({url for answer in answers.values() for url in answer["static"]})
     served = {}

@@ -13,6 +13,9 @@ from django.urls import reverse
 
 pytestmark = pytest.mark.django_db
 
+# Background work waiting for the broker (insightboard/outbox): none, in these tests.
+NOTHING_WAITING = {"count": 0, "oldest_seconds": None}
+
 
 def read_command(stream: BinaryIO) -> list[bytes]:
     """One command in Redis' protocol (RESP): an array of bulk strings, or an inline line."""
@@ -67,7 +70,12 @@ def test_it_is_healthy_with_tasks_in_process_when_there_is_no_broker(settings):
 
     assert response.status_code == 200
     assert response["Content-Type"] == "application/json"
-    assert response.json() == {"status": "ok", "database": "ok", "broker": "in-process"}
+    assert response.json() == {
+        "status": "ok",
+        "database": "ok",
+        "broker": "in-process",
+        "waiting": NOTHING_WAITING,
+    }
 
 
 def test_it_is_unhealthy_when_the_broker_cannot_be_reached(settings):
@@ -76,7 +84,12 @@ def test_it_is_unhealthy_when_the_broker_cannot_be_reached(settings):
     response = Client().get(reverse("healthz"))
 
     assert response.status_code == 503
-    assert response.json() == {"status": "down", "database": "ok", "broker": "down"}
+    assert response.json() == {
+        "status": "down",
+        "database": "ok",
+        "broker": "down",
+        "waiting": NOTHING_WAITING,
+    }
 
 
 def test_it_is_healthy_with_a_reachable_broker(settings, reachable_broker_url):
@@ -85,7 +98,12 @@ def test_it_is_healthy_with_a_reachable_broker(settings, reachable_broker_url):
     response = Client().get(reverse("healthz"))
 
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok", "broker": "ok"}
+    assert response.json() == {
+        "status": "ok",
+        "database": "ok",
+        "broker": "ok",
+        "waiting": NOTHING_WAITING,
+    }
 
 
 def test_it_needs_no_sign_in_and_is_never_cached(settings):
@@ -114,4 +132,9 @@ def test_it_is_unhealthy_when_the_database_fails(settings, monkeypatch):
     response = Client().get(reverse("healthz"))
 
     assert response.status_code == 503
-    assert response.json() == {"status": "down", "database": "down", "broker": "in-process"}
+    assert response.json() == {
+        "status": "down",
+        "database": "down",
+        "broker": "in-process",
+        "waiting": None,
+    }

@@ -68,8 +68,12 @@ def test_it_serves_every_main_page_with_debug_off_and_hashed_static_files(tmp_pa
         "profile": 200,
         "sign-in": 200,
         "a missing page": 404,
+        "sign-out by link": 405,
+        "an oversized form": 413,
+        "a form without its token": 403,
     }
     for name, page in pages.items():
+        assert page["leaks"] == [], name
         assert page["static"], f"{name} references no static file"
         assert [url for url in page["static"] if not HASHED.search(url)] == [], name
     assert {file["status"] for file in files.values()} == {200}

@@ -72,7 +72,6 @@ def story(alice, bob, hugo):
 SIGNED_OUT_PAGES = frozenset(
     {
         "admin:login",
-        "api:api-root",
         "digest:unsubscribe",
         "login",
         "password_reset",
@@ -86,7 +85,6 @@ SIGNED_OUT_PAGES = frozenset(
 )
 SIGNED_IN_PAGES = frozenset(
     {
-        "api:api-root",
         "api:openapi-view",
         "api_token_revoke",
         "digest:archive",
@@ -160,8 +158,10 @@ def test_it_sends_a_nonce_policy_with_every_html_page(request, persona, story):
         path = url_for(route, story)
         response = client.get(path)
         if is_html_page(response):
-            pages.add(route.name)
             problems += csp_problems(response, path)
+            # A POST-only address answers a GET with our 405 page: checked, not counted.
+            if response.status_code != 405:
+                pages.add(route.name)
 
     assert problems == []
     assert pages == pages_walked_by(persona)

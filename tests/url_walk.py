@@ -19,6 +19,7 @@ from insightboard.digest.models import (
     FeaturedStory,
 )
 from insightboard.metrics.models import Metric, MetricValue
+from insightboard.outbox.services import handover_record
 from insightboard.people.models import ApiToken, Invitation
 from insightboard.people.tokens import api_token_create
 from insightboard.weeks import last_complete_week, week_label
@@ -151,6 +152,8 @@ def story_to_walk(author, reactor) -> Story:
     AccessAttempt.objects.create(**attempt, get_data="", post_data="", failures_since_start=1)
     AccessFailureLog.objects.create(**attempt)
     AccessLog.objects.create(**attempt)
+    # Background work waiting for a broker, as when one was away: the outbox's admin pages.
+    handover_record(task="insightboard.people.tasks.send_invitation", args=[author.pk], kwargs={})
     records_to_walk(author, reactor)
     return story
 

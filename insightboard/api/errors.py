@@ -6,6 +6,8 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, ValidationError
 
+from insightboard.error_pages import DETAILS, too_large_detail
+
 
 class Message(Schema):
     detail: str
@@ -56,5 +58,6 @@ def answer_errors_as_json(api: NinjaAPI) -> None:
     def refused(request: HttpRequest, error: SuspiciousOperation) -> HttpResponse:
         # Django answers these with a 400 page; ninja would otherwise make them a 500.
         if isinstance(error, RequestDataTooBig):
-            return api.create_response(request, {"detail": "The request is too large."}, status=413)
-        return api.create_response(request, {"detail": "Bad request."}, status=400)
+            detail = too_large_detail(error)
+            return api.create_response(request, {"detail": detail}, status=413)
+        return api.create_response(request, {"detail": DETAILS[400]}, status=400)

@@ -2,6 +2,7 @@
 
 from django.contrib.auth.decorators import login_not_required
 from django.urls import URLPattern, URLResolver
+from django.views.decorators.http import require_GET
 from ninja import NinjaAPI
 from ninja.openapi.docs import Swagger
 from ninja.operation import Operation
@@ -11,6 +12,8 @@ from insightboard.api.auth import ApiKey
 from insightboard.api.errors import answer_errors_as_json
 
 DOCS_URL_NAME = "openapi-view"
+# The API's description and its docs page are only read: any other method is refused (405).
+READ_ONLY_URL_NAMES = {"openapi-json", DOCS_URL_NAME}
 
 
 class LocalSwagger(Swagger):
@@ -23,6 +26,8 @@ class InsightBoardApi(NinjaAPI):
     def urls(self) -> tuple[list[URLResolver | URLPattern], str, str]:
         patterns, app_name, namespace = super().urls
         for pattern in patterns:
+            if isinstance(pattern, URLPattern) and pattern.name in READ_ONLY_URL_NAMES:
+                pattern.callback = require_GET(pattern.callback)
             if isinstance(pattern, URLPattern) and pattern.name != DOCS_URL_NAME:
                 # The key is the sign-in: without one the answer is a JSON 401, not the sign-in
                 # page. The docs are a page like any other and need a signed-in person.
