@@ -8,7 +8,7 @@ PYTHON ?= $(shell for c in $(PYTHON_CANDIDATES); do "$$c" -c 'import sys; sys.ex
 
 export DJANGO_SETTINGS_MODULE := insightboard.settings
 
-.PHONY: run test check lint format typecheck templates migrations-check a11y bench worker clean
+.PHONY: run test check lint format typecheck templates migrations-check a11y restore-check bench worker clean
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "InsightBoard needs Python 3.12 or newer; none was found." >&2; exit 1; }
@@ -71,6 +71,12 @@ $(A11Y_TOOLS)/.installed:
 a11y: export DJANGO_DEBUG ?= true
 a11y: $(VENV)/.dev $(A11Y_TOOLS)/.installed
 	$(BIN)/pytest tests/a11y
+
+# Backup and restore as the README describes them (pg_dump -Fc, pg_restore into an empty database),
+# proved on the PostgreSQL at DATABASE_URL in two scratch databases that it drops again.
+restore-check: export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/insightboard
+restore-check: $(VENV)/.runtime
+	PYTHON=$(BIN)/python bash .ci/restore-check
 
 # Benchmarks need PostgreSQL at production volume, in a database of their own that is created
 # (migrated and seeded) by the command on first use and kept for the next run.

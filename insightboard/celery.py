@@ -1,14 +1,19 @@
 """The Celery app, and the typed way to declare a task that Django code queues after commit."""
 
+import logging
 import os
+import time
 from collections.abc import Callable
 from functools import partial
 from typing import Any, cast
 
-from celery import Celery, shared_task
+from celery import Celery, Task, shared_task
 from celery.contrib.django.task import DjangoTask
 from celery.exceptions import Ignore
+from celery.signals import setup_logging, task_postrun, task_prerun
 from django.db import transaction
+
+from insightboard.logs import TASK_HEADER, request_id, task_request_id
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "insightboard.settings")
 
@@ -32,12 +37,17 @@ class OutboxTask[**P, R](DjangoTask[P, R]):
 
     def delay_on_commit(self, *args: P.args, **kwargs: P.kwargs) -> None:  # type: ignore[override]
         if self.app.conf.task_always_eager:
-            super().delay_on_commit(*args, **kwargs)
+            # The request's id is read now: the commit may come after the request is done.
+            queued_by = request_id.get()
+            headers = {TASK_HEADER: queued_by} if queued_by else {}
+            transaction.on_commit(partial(self.apply_async, args, kwargs, headers=headers))
             return
         # Imported here: Celery's app is made before Django's models are ready.
         from insightboard.outbox.services import handover_record, handover_send
 
-        handover = handover_record(task=self.name, args=args, kwargs=kwargs)
+        handover = handover_record(
+            task=self.name, args=args, kwargs=kwargs, request_id=request_id.get() or ""
+        )
         transaction.on_commit(partial(handover_send, handover_id=handover.pk), robust=True)
 
     def __call__(self, *args: P.args, **kwargs: P.kwargs) -> R:
@@ -50,6 +60,43 @@ class OutboxTask[**P, R](DjangoTask[P, R]):
             if not handover_receive(handover_id=handover_id):
                 raise Ignore()  # done already: no result, no retry
             return super().__call__(*args, **kwargs)
+
+
+task_logger = logging.getLogger("insightboard.tasks")
+# What each running task's prerun changed, for its postrun to put back: the context var's token
+# and when it started.
+running: dict[str, tuple[Any, float]] = {}
+
+
+@setup_logging.connect
+def keep_django_logging(**_: Any) -> None:
+    """Workers log through settings.LOGGING (its format, level and request ids), not Celery's
+    own set-up: a receiver of this signal tells Celery to leave logging alone."""
+
+
+@task_prerun.connect
+def task_starts(*, task_id: str, task: Task[Any, Any], **_: Any) -> None:
+    """The task's log lines carry the id of the request that queued it."""
+    token = request_id.set(task_request_id(task.request) or request_id.get())
+    running[task_id] = (token, time.perf_counter())
+
+
+@task_postrun.connect
+def task_ends(*, task_id: str, task: Task[Any, Any], state: str | None = None, **_: Any) -> None:
+    """One line per task run, like the access log's line per request."""
+    token, started = running.pop(task_id, (None, time.perf_counter()))
+    task_logger.info(
+        "task %s %s",
+        task.name,
+        state,
+        extra={
+            "task": task.name,
+            "state": state,
+            "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+        },
+    )
+    if token is not None:
+        request_id.reset(token)
 
 
 def background_task[**P, R](**options: Any) -> Callable[[Callable[P, R]], "OutboxTask[P, R]"]:

@@ -66,6 +66,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that every answer (redirects and refusals too) has an id and an access line.
+    "insightboard.logs.request_id_middleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -292,10 +294,24 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 
+# json: one object per line (time, level, logger, message, request_id, ...) for a log collector;
+# text for reading in a terminal (`make run`).
+LOG_FORMAT = env_choice("INSIGHTBOARD_LOG_FORMAT", "text" if DEBUG else "json", ("json", "text"))
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "insightboard.logs.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "insightboard.logs.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": LOG_FORMAT,
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("INSIGHTBOARD_LOG_LEVEL", "INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }

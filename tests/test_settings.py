@@ -56,6 +56,7 @@ def test_it_starts_with_no_variables_but_debug():
         ("INSIGHTBOARD_LOGIN_FAILURE_LIMIT", "0"),
         ("INSIGHTBOARD_PREBRIEF_HOURS", "0"),
         ("INSIGHTBOARD_PREBRIEF_HOURS", "a day"),
+        ("INSIGHTBOARD_LOG_FORMAT", "xml"),
     ],
 )
 def test_it_refuses_to_start_with_a_bad_value_and_names_the_variable(variable, value):

@@ -17,6 +17,8 @@ class Handover(models.Model):
     received_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveIntegerField(default=0)
     last_error = models.CharField(max_length=300, blank=True)
+    # The request that asked for the work, so that its task logs under the same id.
+    request_id = models.CharField(max_length=64, blank=True)
 
     class Meta:
         indexes = [

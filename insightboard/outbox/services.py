@@ -20,6 +20,7 @@ from kombu import Connection
 from kombu.exceptions import OperationalError
 from redis import RedisError
 
+from insightboard.logs import TASK_HEADER
 from insightboard.outbox.models import Handover
 
 logger = logging.getLogger(__name__)
@@ -36,9 +37,14 @@ TASK_ID_PREFIX = "handover-"
 KEEP_HANDED_OVER = datetime.timedelta(days=7)
 
 
-def handover_record(*, task: str, args: Sequence[Any], kwargs: Mapping[str, Any]) -> Handover:
-    """Record background work in the caller's transaction (arguments are JSON: ids, ISO dates)."""
-    return Handover.objects.create(task=task, args=list(args), kwargs=dict(kwargs))
+def handover_record(
+    *, task: str, args: Sequence[Any], kwargs: Mapping[str, Any], request_id: str = ""
+) -> Handover:
+    """Record background work in the caller's transaction (arguments are JSON: ids, ISO dates),
+    with the id of the request that asked for it, for the task's log lines."""
+    return Handover.objects.create(
+        task=task, args=list(args), kwargs=dict(kwargs), request_id=request_id
+    )
 
 
 @contextmanager
@@ -69,6 +75,7 @@ def hand_over(handover_id: int, connection: Connection) -> bool:
                 args=handover.args,
                 kwargs=handover.kwargs,
                 task_id=f"{TASK_ID_PREFIX}{handover.pk}",
+                headers={TASK_HEADER: handover.request_id or None},
                 connection=connection,
                 retry=False,
             )
