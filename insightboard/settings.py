@@ -135,6 +135,25 @@ if REDIS_URL and not REDIS_URL.startswith(("redis://", "rediss://")):
     raise ImproperlyConfigured(
         f"REDIS_URL must start with redis:// or rediss://, not {REDIS_URL!r}."
     )
+# Django's cache: shared by every web process on Redis (rendered fragments, API rate counts),
+# in the process's own memory without it. A hung or absent Redis costs a page half a second at
+# most: readers treat a cache error as a miss.
+CACHE_SECONDS = 0.5
+CACHES = {
+    "default": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "insightboard",
+            "OPTIONS": {
+                "socket_connect_timeout": CACHE_SECONDS,
+                "socket_timeout": CACHE_SECONDS,
+            },
+        }
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = None
 # Without a broker, tasks run in the web process as they are queued: nothing to install. A task

@@ -1,5 +1,6 @@
 """Personas: alice is staff, hugo hosts meetings, lena leads, ada administers; bob is more staff."""
 
+import uuid
 from collections.abc import Iterator
 from typing import Any
 
@@ -14,6 +15,14 @@ from tests.people.factories import PersonFactory
 @pytest.fixture(autouse=True)
 def fast_passwords(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def cache_of_its_own(settings: Any) -> None:
+    """Each test starts with an empty cache: on Redis, under a key prefix no other test (or run)
+    uses; changing CACHES makes Django open the cache afresh."""
+    default = {**settings.CACHES["default"], "KEY_PREFIX": f"test-{uuid.uuid4().hex}"}
+    settings.CACHES = {**settings.CACHES, "default": default}
 
 
 @pytest.fixture(autouse=True)
