@@ -19,4 +19,4 @@ RUN DJANGO_SECRET_KEY=collectstatic-only DJANGO_DEBUG=false python manage.py col
 USER insightboard
 EXPOSE 8000
 # A 50,000-row CSV import is confirmed in one request (about 30 s measured): allow for it.
-CMD ["gunicorn", "insightboard.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "120", "--access-logfile", "-"]
+CMD ["gunicorn", "insightboard.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]

@@ -88,12 +88,18 @@ BENCH_OPENERS_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/insightboard_be
 # that only counts: unpacked from Debian's postfix package into the venv, no mail server installed.
 BENCH_DIGEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/insightboard_bench_digest
 BENCH_SINK ?= 127.0.0.1:2526
+# Under load: gunicorn with the production settings and wrk (apt-get install wrk) against every list
+# page, at 200,000 stories and at 1,000,000 (a database of its own), the shared cache on Redis.
+BENCH_MILLION_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/insightboard_bench_million
+BENCH_REDIS_URL ?= redis://127.0.0.1:6379/0
 SMTP_SINK := $(VENV)/postfix/usr/sbin/smtp-sink
 $(SMTP_SINK):
 	cd $(VENV) && apt-get download postfix && dpkg-deb -x postfix_*.deb postfix && rm postfix_*.deb
 bench: $(VENV)/.dev $(SMTP_SINK)
 	$(BIN)/python manage.py bench
 	$(BIN)/python manage.py bench_import
+	$(BIN)/python manage.py bench_under_load --redis-url $(BENCH_REDIS_URL)
+	DATABASE_URL=$(BENCH_MILLION_DATABASE_URL) $(BIN)/python manage.py bench_under_load --stories 1000000 --redis-url $(BENCH_REDIS_URL)
 	DATABASE_URL=$(BENCH_OPENERS_DATABASE_URL) $(BIN)/python manage.py bench_openers
 	LD_LIBRARY_PATH=$(VENV)/postfix/usr/lib/postfix $(SMTP_SINK) $$([ "$$(id -u)" = 0 ] && echo -u nobody) $(BENCH_SINK) 1000 & sink=$$!; DATABASE_URL=$(BENCH_DIGEST_DATABASE_URL) $(BIN)/python manage.py bench_digest --sink $(BENCH_SINK); status=$$?; kill $$sink; exit $$status
 

@@ -21,7 +21,7 @@ app = Celery("insightboard")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 # Each app's tasks.py, and the tasks of capabilities that live in a package of their own.
 app.autodiscover_tasks()
-app.autodiscover_tasks(["stories.reports"])
+app.autodiscover_tasks(["stories.reports", "stories.imports"])
 
 
 class OutboxTask[**P, R](DjangoTask[P, R]):

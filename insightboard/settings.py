@@ -171,6 +171,7 @@ INSIGHTBOARD_PREBRIEF_HOURS = env_int("INSIGHTBOARD_PREBRIEF_HOURS", 24, minimum
 PREBRIEF_SWEEP_SECONDS = 10 * 60
 DIGEST_TICK_SECONDS = 15 * 60
 OUTBOX_SWEEP_SECONDS = 60
+IMPORT_SWEEP_SECONDS = 5 * 60
 CELERY_BEAT_SCHEDULE = {
     "hand-over-waiting-work": {
         "task": "insightboard.outbox.tasks.hand_over_waiting",
@@ -196,6 +197,12 @@ CELERY_BEAT_SCHEDULE = {
         # "Is last week's digest due?" The answer is idempotent, so asking often is harmless.
         "schedule": DIGEST_TICK_SECONDS,
         "options": {"expires": DIGEST_TICK_SECONDS - 60},
+    },
+    "resume-stalled-imports": {
+        "task": "stories.imports.tasks.resume_stalled_imports",
+        # A CSV import whose worker died carries on after its last chunk (stories/imports).
+        "schedule": IMPORT_SWEEP_SECONDS,
+        "options": {"expires": IMPORT_SWEEP_SECONDS - 60},
     },
 }
 # When the company was founded: no story happened, and no meeting or metric week was, before it.

@@ -10,6 +10,7 @@ from insightboard.weeks import week_start
 from meetings.permissions import may_set_up_meetings
 from meetings.schedule import series_upcoming_ensure
 from meetings.selectors import empathy_turns, home_meetings, open_actions, series_of_person
+from stories.cards import card_rows, story_cards_ready
 from stories.models import Sentiment, Story
 from stories.selectors import reacted_story_ids
 
@@ -25,7 +26,7 @@ def home(request: HttpRequest) -> HttpResponse:
     series_upcoming_ensure(series_list=series_of_person(person))
     visible = Story.objects.visible_to(person)
     this_week = visible.filter(happened_on__gte=monday)
-    recent = list(visible.for_listing()[:RECENT])
+    recent = list(card_rows(visible)[:RECENT])
     context = {
         "next_meetings": home_meetings(person),
         "empathy_turns": empathy_turns(person),
@@ -38,4 +39,5 @@ def home(request: HttpRequest) -> HttpResponse:
         "successes_this_week": this_week.filter(sentiment=Sentiment.SUCCESS).count(),
         "frustrations_this_week": this_week.filter(sentiment=Sentiment.FRUSTRATION).count(),
     }
+    story_cards_ready(recent)
     return render(request, "home.html", context)

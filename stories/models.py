@@ -333,7 +333,13 @@ class StoryMerge(models.Model):
 
 
 class StoryImport(models.Model):
-    """An uploaded CSV waiting for its preview to be confirmed; nothing is imported before."""
+    """An uploaded CSV: kept for its preview, then imported in the background once confirmed.
+
+    Uploaded (confirmed_at empty), importing (confirmed, imported_at empty), imported
+    (imported_at set) or failed (failure says why). How far a worker got is a database fact:
+    done_through_row is the last row of the file whose chunk has committed, moved in the same
+    transaction as that chunk's stories, so a rerun carries on after it and writes no row twice.
+    """
 
     person = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="story_imports"
@@ -341,11 +347,28 @@ class StoryImport(models.Model):
     filename = models.CharField(max_length=255)
     content = models.TextField()
     created_at = models.DateTimeField(default=timezone.now)
+    # Rows with something in them, counted at upload: the progress bar's whole.
+    rows_total = models.PositiveIntegerField(default=0)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    rows_done = models.PositiveIntegerField(default=0)
+    done_through_row = models.PositiveIntegerField(default=0)
+    progress_at = models.DateTimeField(null=True, blank=True)
     imported_at = models.DateTimeField(null=True, blank=True)
     imported_count = models.PositiveIntegerField(default=0)
+    # The rows skipped and why, and the row-and-column report (stories/imports/outcomes.py).
+    outcome = models.JSONField(default=dict, blank=True)
+    failure = models.CharField(max_length=500, blank=True)
 
     def __str__(self) -> str:
         return self.filename
+
+    @property
+    def importing(self) -> bool:
+        return bool(self.confirmed_at and not self.imported_at and not self.failure)
+
+    @property
+    def percent_done(self) -> int:
+        return min(100, self.rows_done * 100 // self.rows_total) if self.rows_total else 0
 
 
 class Spotlight(models.Model):

@@ -15,6 +15,7 @@ from insightboard.paging import page_number, page_of, tally
 from insightboard.people.roles import signed_in
 from insightboard.submissions.decorators import mark_saved, submitted_once
 from stories import services
+from stories.cards import card_rows, story_cards_ready
 from stories.forms import QuickStoryForm, StoryFilterForm, StoryForm
 from stories.models import EmpathyAnswers, ExecutiveReport, Kind, Story, Tag
 from stories.selectors import (
@@ -53,7 +54,7 @@ def story_list(request: HtmxHttpRequest) -> HttpResponse:
     form = StoryFilterForm(request.GET)
     filters = form.story_filters()
     matching = filtered_stories(request.user, filters, best_match_first=True)
-    page = page_of(matching.for_listing(), number=page_number(request), size=PAGE_SIZE)
+    page = page_of(card_rows(matching), number=page_number(request), size=PAGE_SIZE)
     # The htmx swap redraws only the results, not the filters with their list of authors.
     authors = [] if request.htmx else story_authors(signed_in(request))
     form.offer_authors(authors, you=signed_in(request))
@@ -70,6 +71,7 @@ def story_list(request: HtmxHttpRequest) -> HttpResponse:
         "filter_author": filter_author,
         "reacted": reacted_story_ids(signed_in(request), page.rows),
     }
+    story_cards_ready(page.rows)
     template = "stories/story_list.html#results" if request.htmx else "stories/story_list.html"
     return render(request, template, context)
 
@@ -262,7 +264,8 @@ def tag_suggestions(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def kudos(request: HttpRequest) -> HttpResponse:
-    stories = kudos_stories().for_listing()
+    stories = card_rows(kudos_stories())
     page = page_of(stories, number=page_number(request), size=KUDOS_PAGE_SIZE)
     context = {"page": page, "reacted": reacted_story_ids(signed_in(request), page.rows)}
+    story_cards_ready(page.rows)
     return render(request, "stories/kudos.html", context)

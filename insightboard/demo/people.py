@@ -13,7 +13,9 @@ from insightboard.demo.data.people import (
     PEOPLE,
 )
 from insightboard.emails import absolute_url
+from insightboard.people.models import Profile
 from insightboard.people.services import person_create
+from insightboard.planner_statistics import bulk_write_analyse
 
 
 def demo_email(first_name: str) -> str:
@@ -96,4 +98,6 @@ def extra_people_seed(count: int) -> int:
         created += 1
     # One hash for all, as for the core demo people: hashing is slow on purpose.
     User.objects.filter(pk__in=new).update(password=make_password(DEMO_PASSWORD))
+    # The digest reads every person and their profile: at company size, plan for that size.
+    bulk_write_analyse({User: created, Profile: created})
     return created

@@ -6,11 +6,13 @@ hours: plans never touch the database, and each batch is a handful of bulk inser
 
 import datetime
 import random
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.core.management.base import OutputWrapper
 from django.db import transaction
+from django.db.models import Model
 from django.utils import timezone
 
 from insightboard.demo.data.kudos import KUDOS, SHOUT_OUTS
@@ -33,6 +35,7 @@ from insightboard.demo.data.situations import (
 from insightboard.demo.data.words import SEGMENT_WEIGHTS, SEGMENTS, SLOTS, TAGS
 from insightboard.demo.people import people_seed
 from insightboard.people.roles import Role
+from insightboard.planner_statistics import bulk_write_analyse
 from stories.models import (
     TITLE_MAX_LENGTH,
     ExecutiveReport,
@@ -220,28 +223,39 @@ def batch_write(
     people: list[int],
     tag_ids: dict[str, int],
     report_rng: random.Random,
-) -> None:
-    """Write planned stories, their tags, reactions and report details, in one transaction."""
+) -> Counter[type[Model]]:
+    """Write planned stories, their tags, reactions and report details, in one transaction;
+    returns how many rows of each it wrote."""
     story_tag = Story.tags.through
     with transaction.atomic():
-        Story.objects.bulk_create([plan.story for plan in batch])
-        story_tag.objects.bulk_create(
+        stories = Story.objects.bulk_create([plan.story for plan in batch])
+        tags = story_tag.objects.bulk_create(
             story_tag(story_id=plan.story.pk, tag_id=tag_ids[name])
             for plan in batch
             for name in plan.tags
         )
-        Reaction.objects.bulk_create(
+        reactions = Reaction.objects.bulk_create(
             Reaction(story_id=plan.story.pk, person_id=people[person], created_at=when)
             for plan in batch
             for person, when in plan.reactions
         )
-        ExecutiveReport.objects.bulk_create(report_details(batch, report_rng))
+        reports = ExecutiveReport.objects.bulk_create(report_details(batch, report_rng))
+    return Counter(
+        {
+            Story: len(stories),
+            story_tag: len(tags),
+            Reaction: len(reactions),
+            ExecutiveReport: len(reports),
+        }
+    )
 
 
-def stories_seed(count: int, *, stdout: OutputWrapper | None = None) -> int:
+def stories_seed(count: int, *, stdout: OutputWrapper | None = None, analyse: bool = True) -> int:
     """Write `count` more demo stories with their tags and reactions; returns how many.
 
-    The demo people are created first when missing: every story needs its author.
+    The demo people are created first when missing: every story needs its author. The tables
+    it filled are analysed at the end (planner_statistics), unless `analyse` is False: the
+    benchmark measures pages on a table fresh from a bulk load, before anyone analysed it.
     """
     people = [person.pk for person in people_seed()]
     tag_ids = {tag.name: tag.pk for tag in tags_for(list(TAGS))}
@@ -251,14 +265,17 @@ def stories_seed(count: int, *, stdout: OutputWrapper | None = None) -> int:
     plans = plan_stories(rng, count, now)
     report_rng = random.Random(SEED + 1 + Story.objects.count())  # noqa: S311 - demo data
     done = 0
+    written: Counter[type[Model]] = Counter()
     while done < count:
         batch = [next(plans) for _ in range(min(BATCH_SIZE, count - done))]
         for plan in batch:
             plan.story.author_id = people[plan.author]
-        batch_write(batch, people=people, tag_ids=tag_ids, report_rng=report_rng)
+        written += batch_write(batch, people=people, tag_ids=tag_ids, report_rng=report_rng)
         previous, done = done, done + len(batch)
         if stdout is not None and done // PROGRESS_EVERY > previous // PROGRESS_EVERY:
             stdout.write(f"  {done:,} of {count:,} stories written")
+    if analyse:
+        bulk_write_analyse(written)
     return done
 
 

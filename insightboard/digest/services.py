@@ -26,6 +26,7 @@ from insightboard.digest.models import (
 )
 from insightboard.digest.recipients import digest_recipients
 from insightboard.people.models import DigestPreference, Profile
+from insightboard.planner_statistics import bulk_write_analyse
 from insightboard.weeks import WEEK, week_dates
 from stories.services import spotlight_set
 
@@ -141,7 +142,10 @@ def deliveries_create(*, digest: Digest) -> int:
     ]
     before = Delivery.objects.filter(digest=digest).count()
     Delivery.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
-    return Delivery.objects.filter(digest=digest).count() - before
+    created = Delivery.objects.filter(digest=digest).count() - before
+    # The senders' claims and the progress counts are planned from the ledger's statistics.
+    bulk_write_analyse({Delivery: created})
+    return created
 
 
 def digest_start_sending(*, digest: Digest) -> bool:

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any
 
+from django import forms
+
 from insightboard.csv_upload import RowNote, UploadFileError, csv_rows
 from stories.forms import StoryForm
 from stories.imports.columns import (
@@ -54,6 +56,13 @@ class SharedFields(dict[str, Any]):
 
 class ImportRowForm(StoryForm):
     """The story form's rules, for one row of a file."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # The model form's own set-up only. The rows share their fields, so nothing may change
+        # them per form: BlankMeansDefault wrapped them again for each row (about a thousand rows
+        # deep, cleaning overflowed the stack), and check_row fills a blank with the default
+        # itself. The story form's widgets (date picker bounds, live suggestions) are for a page.
+        forms.BaseModelForm.__init__(self, *args, **kwargs)
 
     def validate_constraints(self) -> None:
         # The model's one constraint, an import key once per person, is checked for a thousand
@@ -238,8 +247,9 @@ def read_rows(text: str) -> tuple[Header, Iterator[tuple[int, list[str]]]]:
     return read_header(first[1]), rows
 
 
-def check_file(text: str) -> None:
-    """What can be said about the file as a whole at upload: readable, with rows, not too many."""
+def check_file(text: str) -> int:
+    """What can be said about the file as a whole at upload: readable, with rows, not too many.
+    How many rows it has."""
     _, rows = read_rows(text)
     count = sum(1 for _ in islice(rows, MAX_ROWS + 1))
     if count == 0:
@@ -249,6 +259,7 @@ def check_file(text: str) -> None:
             f"This file has more than {MAX_ROWS:,} rows. Split it into files of at most "
             f"{MAX_ROWS:,} rows and import them one by one."
         )
+    return count
 
 
 # --- Checking rows -------------------------------------------------------------------------------

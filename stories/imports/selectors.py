@@ -4,8 +4,9 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth.models import User
 
-from insightboard.csv_upload import RowNote, RowNotes
+from insightboard.csv_upload import RowNotes
 from stories.imports.batches import row_outcomes
+from stories.imports.outcomes import ImportOutcome, repeat_note
 from stories.imports.rows import CheckedRow, Header, read_rows
 from stories.models import StoryImport
 from stories.reports.selectors import may_file_reports
@@ -44,8 +45,7 @@ def story_import_preview(*, story_import: StoryImport, person: User) -> ImportPr
                 preview.problems.add_all(outcome.problems)
             elif outcome.duplicate_of is not None:
                 preview.duplicates += 1
-                same = f"The same as row {outcome.duplicate_of}: it is imported once."
-                preview.notices.add_all([RowNote(outcome.number, "", same)])
+                preview.notices.add_all([repeat_note(outcome.number, outcome.duplicate_of)])
             elif outcome.already_here:
                 preview.already_here += 1
             elif outcome.already_imported:
@@ -55,3 +55,9 @@ def story_import_preview(*, story_import: StoryImport, person: User) -> ImportPr
                 if outcome.row is not None and len(preview.sample) < SAMPLE_ROWS:
                     preview.sample.append(outcome.row)
     return preview
+
+
+def story_import_outcome(story_import: StoryImport) -> ImportOutcome:
+    """What a confirmed import has done so far: counts, problems and notices, as its last
+    committed chunk left them."""
+    return ImportOutcome.from_stored(story_import.outcome, imported=story_import.imported_count)

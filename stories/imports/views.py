@@ -3,19 +3,19 @@
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import urlencode
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from insightboard.csv_upload import CsvUploadForm, UploadFileError
+from insightboard.htmx import HtmxHttpRequest
 from insightboard.people.roles import signed_in
 from insightboard.submissions.decorators import submitted_once
 from stories.forms import StoryFilterForm
 from stories.imports import exports
 from stories.imports.columns import IMPORT_COLUMNS
 from stories.imports.rows import MAX_ROWS
-from stories.imports.selectors import story_import_preview
+from stories.imports.selectors import story_import_outcome, story_import_preview
 from stories.imports.services import (
     MAX_UPLOAD_BYTES,
     ImportRefused,
@@ -56,40 +56,40 @@ def import_upload(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def import_preview(request: HttpRequest, import_id: int) -> HttpResponse:
+def import_preview(request: HtmxHttpRequest, import_id: int) -> HttpResponse:
+    """The file's preview until it is confirmed; then how its import goes, and what it did."""
     story_import = own_import(request, import_id)
+    if story_import.confirmed_at is not None:
+        return import_status(request, story_import)
     preview = problem = None
-    if story_import.imported_at is None:
-        try:
-            preview = story_import_preview(story_import=story_import, person=signed_in(request))
-        except UploadFileError as error:
-            # Kept from before a rule changed: say what is wrong now rather than fail.
-            problem = str(error)
+    try:
+        preview = story_import_preview(story_import=story_import, person=signed_in(request))
+    except UploadFileError as error:
+        # Kept from before a rule changed: say what is wrong now rather than fail.
+        problem = str(error)
     context = {"story_import": story_import, "preview": preview, "problem": problem}
     return render(request, "stories/import_preview.html", context)
+
+
+def import_status(request: HtmxHttpRequest, story_import: StoryImport) -> HttpResponse:
+    """The progress bar while a worker imports (htmx asks for the status part every second),
+    then the outcome and the row-and-column report."""
+    context = {"story_import": story_import, "outcome": story_import_outcome(story_import)}
+    template = "stories/import_preview.html"
+    response = render(request, f"{template}#status" if request.htmx else template, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 @require_POST
 @submitted_once
 def import_confirm(request: HttpRequest, import_id: int) -> HttpResponse:
     story_import = own_import(request, import_id)
-    person = signed_in(request)
     try:
-        outcome = story_import_confirm(story_import=story_import, person=person)
+        story_import_confirm(story_import=story_import, person=signed_in(request))
     except ImportRefused as refusal:
         messages.error(request, str(refusal))
-        return redirect("stories:import_preview", import_id=story_import.pk)
-    said = [f"Imported {outcome.imported:,} insight{'s' if outcome.imported != 1 else ''}."]
-    if outcome.already_here:
-        said.append(f"{outcome.already_here:,} already here, skipped.")
-    if outcome.already_imported:
-        said.append(f"{outcome.already_imported:,} already imported, skipped.")
-    if outcome.duplicates:
-        said.append(f"{outcome.duplicates:,} repeated in the file, imported once.")
-    if outcome.rows_with_problems:
-        said.append(f"{outcome.rows_with_problems:,} with problems left out.")
-    messages.success(request, " ".join(said))
-    return redirect(f"{reverse('stories:list')}?{urlencode({'author': person.pk})}")
+    return redirect("stories:import_preview", import_id=story_import.pk)
 
 
 def exported_stories(request: HttpRequest) -> StoryQuerySet:

@@ -8,6 +8,7 @@ from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.utils import dateformat, timezone
 
+from insightboard.planner_statistics import bulk_write_analyse
 from stories.merging.selectors import merge_plan, merge_problem
 from stories.models import Reaction, Story, StoryMerge
 
@@ -37,7 +38,7 @@ def story_merge(*, source: Story, target: Story, merged_by: User) -> StoryMerge:
             Reaction.objects.filter(pk__in=plan.moving_reaction_ids).update(story=target)
             target.tags.add(*plan.new_tags)
             Story.objects.filter(pk=source.pk).update(merged_into=target)
-            return StoryMerge.objects.create(
+            merge = StoryMerge.objects.create(
                 source=source,
                 target=target,
                 merged_by=merged_by,
@@ -50,6 +51,10 @@ def story_merge(*, source: Story, target: Story, merged_by: User) -> StoryMerge:
             "Someone reacted to one of these stories at that very moment: nothing was merged. "
             "Look at the preview again and confirm."
         ) from None
+    # A much-heard duplicate moves thousands of reactions: the "hear this too" counts are
+    # planned from statistics that must know where they went.
+    bulk_write_analyse({Reaction: len(merge.moved_reaction_ids)})
+    return merge
 
 
 def story_unmerge(*, merge: StoryMerge) -> StoryMerge:
@@ -65,13 +70,16 @@ def story_unmerge(*, merge: StoryMerge) -> StoryMerge:
         locked_stories(merge.source_id, merge.target_id)
         # Nobody can react to a merged story, so these people have no reaction on it to collide.
         on_source = Reaction.objects.filter(story_id=merge.source_id).values("person")
-        Reaction.objects.filter(pk__in=merge.moved_reaction_ids, story_id=merge.target_id).exclude(
-            person__in=on_source
-        ).update(story_id=merge.source_id)
+        moved_back = (
+            Reaction.objects.filter(pk__in=merge.moved_reaction_ids, story_id=merge.target_id)
+            .exclude(person__in=on_source)
+            .update(story_id=merge.source_id)
+        )
         Story.tags.through.objects.filter(
             story_id=merge.target_id, tag_id__in=merge.added_tag_ids
         ).delete()
         Story.objects.filter(pk=merge.source_id).update(merged_into=None)
         merge.undone_at = timezone.now()
         merge.save(update_fields=["undone_at"])
+    bulk_write_analyse({Reaction: moved_back})
     return merge

@@ -39,6 +39,7 @@ def test_it_has_the_demo_and_bench_commands_and_no_others() -> None:
         "bench_import",
         "bench_openers",
         "bench_digest",
+        "bench_under_load",
     }
     commands = get_commands()
     for name in ("seed_demo", "bench", "bench_import", "bench_openers", "bench_digest"):

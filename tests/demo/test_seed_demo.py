@@ -17,11 +17,12 @@ from django.utils import timezone
 from insightboard.demo.data.meetings import SERIES
 from insightboard.demo.data.metrics import METRICS
 from insightboard.demo.data.people import DEMO_PASSWORD, PEOPLE
-from insightboard.demo.stories import SEED, plan_stories
+from insightboard.demo.stories import SEED, plan_stories, stories_seed
 from insightboard.metrics.models import Metric, MetricValue
 from insightboard.people.roles import Role
 from meetings.models import Meeting, MeetingSeries
 from stories.models import ExecutiveReport, Kind, Reaction, Story, Tag
+from tests.planner_statistics import analysed_tables
 
 pytestmark = pytest.mark.django_db
 
@@ -205,3 +206,16 @@ def test_it_refuses_a_negative_number_of_stories() -> None:
     with pytest.raises(CommandError, match="0 or more"):
         seed("--stories", "-1")
     assert not get_user_model().objects.exists()
+
+
+def test_it_analyses_the_tables_it_filled() -> None:
+    filled = (Story, Story.tags.through, Reaction, ExecutiveReport)
+    with analysed_tables(*filled) as analysed:
+        stories_seed(150)
+    assert {"stories_story", "stories_story_tags", "stories_reaction"} <= analysed
+
+
+def test_it_leaves_the_tables_unanalysed_for_the_benchmark_when_asked() -> None:
+    with analysed_tables(Story, Story.tags.through, Reaction) as analysed:
+        stories_seed(150, analyse=False)
+    assert not analysed & {"stories_story", "stories_story_tags", "stories_reaction"}

@@ -4,6 +4,7 @@ never served as a page. What the API must refuse is refused in JSON, not with a 
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import TestCase
 from django.urls import reverse
 from ninja import Schema
 
@@ -124,8 +125,12 @@ def test_it_imports_every_vector_exactly_and_shows_it_as_text(alice_client):
 
     preview = alice_client.post(reverse("stories:import"), {"file": file}, follow=True)
     confirm = preview.redirect_chain[-1][0] + "confirm/"
-    alice_client.post(confirm)
+    # The import runs after the confirm commits, in process here (a worker's job elsewhere).
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        alice_client.post(confirm)
+    imported = alice_client.get(preview.redirect_chain[-1][0])
 
     assert executable(preview.content.decode()) == []
+    assert executable(imported.content.decode()) == []
     kept = set(Story.objects.values_list(*TEXT_COLUMNS))
     assert {tuple(row[name] for name in TEXT_COLUMNS) for row in rows} == kept

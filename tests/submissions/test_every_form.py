@@ -104,12 +104,18 @@ def post_forms() -> Iterator[tuple[str, str, str]]:
     """(template, what the form posts to, the form's own text) for every form that posts."""
     for path in sorted(TEMPLATES.rglob("*.html")):
         name = str(path.relative_to(TEMPLATES))
-        for form in re.findall(r"<form\b.*?</form>", path.read_text(), flags=re.DOTALL):
+        # A form may post to a link made once per page: {% with link=…|link_with_id:"name" %}.
+        forms = re.finditer(
+            r"(?:link_with_id:\"([^\"]+)\" %\}\s*)?(<form\b.*?</form>)",
+            path.read_text(),
+            flags=re.DOTALL,
+        )
+        for made_link, form in (found.groups() for found in forms):
             head = form.split(">", 1)[0]
             if 'method="post"' not in head:
                 continue
             action = re.search(r"action=\"\{% url '([^']+)'", head)
-            yield name, action[1] if action else name, form
+            yield name, action[1] if action else made_link or name, form
 
 
 def test_every_form_that_posts_carries_a_token_or_says_why_not():

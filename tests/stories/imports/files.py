@@ -4,6 +4,7 @@ import csv
 import io
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import TestCase
 from django.urls import reverse
 
 from stories.models import StoryImport
@@ -53,7 +54,9 @@ def preview_of(client, content: str | bytes):
 
 
 def confirm(client, story_import: StoryImport):
-    return client.post(reverse("stories:import_confirm", args=[story_import.pk]))
+    """Confirm, and run the import task it queues after commit (in process, as `make run` does)."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return client.post(reverse("stories:import_confirm", args=[story_import.pk]))
 
 
 def problems(response) -> list[tuple[int, str, str]]:

@@ -140,7 +140,7 @@ def test_it_recreates_every_field_from_an_export_into_an_empty_board(ada_client,
     response = confirm(ada_client, StoryImport.objects.get())
 
     assert (preview.to_import, preview.rows_with_problems, preview.duplicates) == (6, 0, 0)
-    assert "Imported 6 insights." in ada_client.get(response["Location"]).text
+    assert "6 insights added." in ada_client.get(response["Location"]).text
     assert snapshot() == before
 
 

@@ -1,10 +1,10 @@
-"""CSV import, writing: one transaction once confirmed, and importing the same file again adds
+"""CSV import, writing: every valid row once confirmed, and importing the same file again adds
 nothing."""
 
 import pytest
 from django.urls import reverse
 
-from stories.imports import services
+from stories.imports import runs
 from stories.models import Story, StoryImport
 from tests.stories.factories import StoryFactory
 from tests.stories.imports.files import (
@@ -45,9 +45,9 @@ def test_it_adds_nothing_when_the_same_file_is_imported_again(alice_client):
     response = confirm(alice_client, StoryImport.objects.latest("pk"))
 
     assert Story.objects.count() == 2
-    assert "Imported 0 insights. 2 already imported, skipped." in (
-        alice_client.get(response["Location"]).text
-    )
+    page = alice_client.get(response["Location"])
+    assert page.context["outcome"].already_imported == 2
+    assert "0 insights added." in page.text
 
 
 def test_it_knows_a_row_by_its_source_id_even_when_its_words_change(alice_client, alice):
@@ -90,28 +90,30 @@ def test_it_imports_a_file_once_however_often_it_is_confirmed(alice_client):
     assert Story.objects.count() == 2
 
 
-def test_it_imports_nothing_when_another_upload_wins_a_race_to_a_row(
+def test_it_skips_a_row_another_upload_writes_between_the_check_and_the_write(
     alice_client, alice, monkeypatch
 ):
     preview_of(alice_client, csv_text(GOOD_ROWS))
     story_import = StoryImport.objects.get()
-    checked = services.row_outcomes
+    checked = runs.row_outcomes
 
     def racing(*args, **kwargs):
         for batch in checked(*args, **kwargs):
-            # Another upload of the same rows commits between the check and the insert.
-            StoryFactory(author=alice, import_key=batch[0].row.import_key)
+            # Another upload of the same row commits between the check and the insert.
+            StoryFactory(author=alice, title="Theirs", import_key=batch[0].row.import_key)
             yield batch
 
-    monkeypatch.setattr(services, "row_outcomes", racing)
+    monkeypatch.setattr(runs, "row_outcomes", racing)
     response = confirm(alice_client, story_import)
     monkeypatch.undo()
 
-    page = alice_client.get(response["Location"]).text
-    assert "imported by another upload at the same moment, so nothing was imported" in page
-    story_import.refresh_from_db()
-    assert story_import.imported_at is None
-    assert Story.objects.count() == 0
+    page = alice_client.get(response["Location"])
+    assert page.context["outcome"].already_imported == 1
+    assert "1 insight added." in page.text
+    assert sorted(Story.objects.values_list("title", flat=True)) == [
+        "The app found my parcel in seconds",
+        "Theirs",
+    ]
 
 
 def test_it_imports_nothing_from_a_file_with_no_valid_row(alice_client):
@@ -120,10 +122,9 @@ def test_it_imports_nothing_from_a_file_with_no_valid_row(alice_client):
 
     response = confirm(alice_client, story_import)
 
-    page = alice_client.get(response["Location"]).text
-    assert "Nothing was imported: no row of this file is valid." in page
-    story_import.refresh_from_db()
-    assert story_import.imported_at is None
+    page = alice_client.get(response["Location"])
+    assert "Nothing was imported: no row of this file is valid." in page.text
+    assert page.context["outcome"].rows_with_problems == 1
     assert Story.objects.count() == 0
 
 

@@ -4,12 +4,14 @@ undo it exactly; merged stories leave every list."""
 import pytest
 from django.urls import reverse
 
+from insightboard.planner_statistics import ANALYSE_AFTER_ROWS
 from meetings.openers import fresh_stories
 from stories.merging.services import MergeRefused, story_merge, story_unmerge
 from stories.models import Reaction, Story, StoryMerge, Visibility
 from stories.selectors import similar_stories
 from tests.meetings.factories import MeetingFactory
-from tests.stories.factories import StoryFactory, TagFactory
+from tests.planner_statistics import analysed_tables
+from tests.stories.factories import ReactionFactory, StoryFactory, TagFactory
 from tests.stories.merging.outcome import reactors, tag_names
 
 pytestmark = pytest.mark.django_db
@@ -159,3 +161,28 @@ def test_it_leads_from_a_merged_story_to_the_one_kept(ada, alice_client, pair):
     assert "That story was merged into this one" in response.text
     # Hugo and Lena; Bob's reaction moved with the duplicate, but the kept story is his own.
     assert "2 people hear this too" in response.text
+
+
+# --- Planner statistics ---------------------------------------------------------------------------
+
+
+def test_it_analyses_the_reactions_after_moving_many_of_them(ada, alice, bob):
+    source = StoryFactory(author=alice, title="Refunds take weeks")
+    target = StoryFactory(author=bob, title="Refunds are slow")
+    # Enough to count against the reactions table as it stands, these included.
+    ReactionFactory.create_batch(ANALYSE_AFTER_ROWS + 10, story=source)
+
+    with analysed_tables(Reaction) as analysed:
+        merge = story_merge(source=source, target=target, merged_by=ada)
+    assert "stories_reaction" in analysed
+
+    with analysed_tables(Reaction) as analysed:
+        story_unmerge(merge=merge)
+    assert "stories_reaction" in analysed
+
+
+def test_it_leaves_a_merge_of_a_few_reactions_to_autovacuum(ada, pair):
+    source, target = pair
+    with analysed_tables(Reaction) as analysed:
+        story_merge(source=source, target=target, merged_by=ada)
+    assert "stories_reaction" not in analysed

@@ -11,13 +11,16 @@ from insightboard.demo.bench import (
     bench_stories_seed,
     how_to_run,
 )
+from insightboard.demo.bench_fresh_load import fresh_load_bench
 from insightboard.demo.bench_pages import BENCH_STORIES, pages_bench
 
 
 class Command(BaseCommand):
     help = (
-        "Time the story pages with 200,000 demo stories in PostgreSQL (seeded on first run) "
-        "and print a Markdown table. `make bench` runs it against a database of its own."
+        "Time the story pages with 200,000 demo stories in PostgreSQL (seeded on first run), "
+        "then again on a fresh copy of them that nothing analysed (made afresh each run, in "
+        "<database>_fresh_load), and print Markdown tables. `make bench` runs it against a "
+        "database of its own."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -34,3 +37,4 @@ class Command(BaseCommand):
         )
         bench_stories_seed(stories, stdout=self.stdout)
         pages_bench(runs=runs, warm_ups=warm_ups, stdout=self.stdout)
+        fresh_load_bench(runs=runs, warm_ups=warm_ups, stdout=self.stdout)
