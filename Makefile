@@ -8,7 +8,7 @@ PYTHON ?= $(shell for c in $(PYTHON_CANDIDATES); do "$$c" -c 'import sys; sys.ex
 
 export DJANGO_SETTINGS_MODULE := insightboard.settings
 
-.PHONY: run test check lint format typecheck templates migrations-check a11y restore-check bench worker clean
+.PHONY: run test check lint format typecheck templates migrations-check a11y restore-check faulttest bench loadtest worker clean
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "InsightBoard needs Python 3.12 or newer; none was found." >&2; exit 1; }
@@ -78,6 +78,14 @@ restore-check: export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/insight
 restore-check: $(VENV)/.runtime
 	PYTHON=$(BIN)/python bash .ci/restore-check
 
+# Faults (tests/faults, which `make test` does not collect): PostgreSQL restarted under load and
+# the mail server down under a real Celery worker. It makes a throwaway PostgreSQL cluster of its
+# own (initdb on a free port, run as the postgres account when run as root), never touching the
+# one at DATABASE_URL, and serves it with gunicorn and the production settings. About 2 minutes.
+faulttest: export DJANGO_DEBUG ?= true
+faulttest: $(VENV)/.dev
+	$(BIN)/pytest tests/faults
+
 # Benchmarks need PostgreSQL at production volume, in a database of their own that is created
 # (migrated and seeded) by the command on first use and kept for the next run.
 bench: export DJANGO_DEBUG ?= true
@@ -102,6 +110,19 @@ bench: $(VENV)/.dev $(SMTP_SINK)
 	DATABASE_URL=$(BENCH_MILLION_DATABASE_URL) $(BIN)/python manage.py bench_under_load --stories 1000000 --redis-url $(BENCH_REDIS_URL)
 	DATABASE_URL=$(BENCH_OPENERS_DATABASE_URL) $(BIN)/python manage.py bench_openers
 	LD_LIBRARY_PATH=$(VENV)/postfix/usr/lib/postfix $(SMTP_SINK) $$([ "$$(id -u)" = 0 ] && echo -u nobody) $(BENCH_SINK) 1000 & sink=$$!; DATABASE_URL=$(BENCH_DIGEST_DATABASE_URL) $(BIN)/python manage.py bench_digest --sink $(BENCH_SINK); status=$$?; kill $$sink; exit $$status
+
+# Load: 50 simulated staff (locust, the `load` dependency group) for 60 s against gunicorn with
+# the production settings, a Celery worker with beat on Redis and PostgreSQL with 200,000 stories,
+# all on loopback; it starts and stops everything itself. Not part of `make test` or CI.
+loadtest: export DJANGO_DEBUG ?= true
+loadtest: export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/insightboard_load
+LOADTEST_REDIS_URL ?= redis://127.0.0.1:6379/0
+LOADTEST_PORT ?= 8800
+$(VENV)/.load: $(VENV)/.runtime
+	$(BIN)/pip install --quiet --constraint requirements.lock --group load
+	@touch $@
+loadtest: $(VENV)/.load
+	$(BIN)/python manage.py loadtest --redis-url $(LOADTEST_REDIS_URL) --port $(LOADTEST_PORT)
 
 worker: $(VENV)/.runtime
 	$(BIN)/celery -A insightboard worker --beat --loglevel INFO

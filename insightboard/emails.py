@@ -54,12 +54,15 @@ def send_email(
 
 # Every email task shares one retry policy: a mail server that is down or refuses for a moment
 # is worth another try after about 30 s, then twice as long each time, up to half an hour.
-# SMTPException is an OSError too; both are named so the intent reads plainly.
+# SMTPException is an OSError too; both are named so the intent reads plainly. No jitter: Celery's
+# default picks each wait at random below its ceiling, so a retry could come a second after the
+# failure, and a later wait be shorter than the one before it.
 EMAIL_RETRIES: dict[str, Any] = {
     "ignore_result": True,
     "autoretry_for": (SMTPException, OSError),
     "retry_backoff": 30,
     "retry_backoff_max": 30 * 60,
+    "retry_jitter": False,
     "max_retries": 6,
 }
 email_task = background_task(**EMAIL_RETRIES)

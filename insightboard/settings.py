@@ -262,6 +262,10 @@ AXES_FAILURE_LIMIT = env_int("INSIGHTBOARD_LOGIN_FAILURE_LIMIT", 10, minimum=1)
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Requests a minute each API key may make (insightboard/api/rate_limit.py), counted in the cache.
+INSIGHTBOARD_API_REQUESTS_PER_MINUTE = env_int(
+    "INSIGHTBOARD_API_REQUESTS_PER_MINUTE", 300, minimum=1
+)
 
 SIGNUP_DOMAINS = [domain.lower().lstrip("@") for domain in env_list("INSIGHTBOARD_SIGNUP_DOMAINS")]
 

@@ -219,7 +219,8 @@ def test_it_answers_an_api_request_larger_than_any_upload_in_json(alice_api: Api
 
 
 def test_it_answers_too_many_api_requests_in_json():
-    # Nothing under /api/ limits its rate yet; a limit added later answers in JSON all the same.
+    # Any 429 under /api/ answers in JSON, whatever raised it (tests/api/test_rate_limit.py has
+    # the API's own limit).
     answer = ErrorPagesMiddleware(lambda request: HttpResponse("Slow down", status=429))
 
     assert_our_json(answer(RequestFactory().get(STORIES)), 429)

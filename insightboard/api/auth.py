@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from ninja.errors import AuthorizationError
 from ninja.security import HttpBearer, SessionAuth
 
+from insightboard.api.rate_limit import KEY_ATTRIBUTE
 from insightboard.people import tokens
 from insightboard.people.roles import is_admin
 
@@ -19,7 +20,11 @@ class ApiKey(HttpBearer):
 
     def authenticate(self, request: HttpRequest, token: str) -> User | None:
         found = tokens.authenticate(token)
-        return None if found is None else found.person
+        if found is None:
+            return None
+        # The rate limit counts per key, and a person may have several.
+        setattr(request, KEY_ATTRIBUTE, found.pk)
+        return found.person
 
 
 class AdminApiKey(ApiKey):

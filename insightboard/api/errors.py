@@ -4,8 +4,9 @@ from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.forms.utils import ErrorDict
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, NinjaAPI, Schema
-from ninja.errors import AuthenticationError, ValidationError
+from ninja.errors import AuthenticationError, AuthorizationError, Throttled, ValidationError
 
+from insightboard.api import rate_limit
 from insightboard.error_pages import DETAILS, too_large_detail
 
 
@@ -41,8 +42,25 @@ def form_invalid(errors: ErrorDict) -> ValidationError:
 
 
 def answer_errors_as_json(api: NinjaAPI) -> None:
+    def too_many(request: HttpRequest, budget: rate_limit.Budget) -> HttpResponse:
+        detail = rate_limit.refusal_detail(budget)
+        response = api.create_response(request, {"detail": detail}, status=429)
+        response["Retry-After"] = str(budget.reset_seconds)
+        return response
+
+    @api.exception_handler(Throttled)
+    def throttled(request: HttpRequest, error: Throttled) -> HttpResponse:
+        budget = rate_limit.budget_of(request)
+        assert budget is not None  # ApiRateLimit refuses only a request it counted
+        return too_many(request, budget)
+
     @api.exception_handler(AuthenticationError)
     def unauthenticated(request: HttpRequest, error: AuthenticationError) -> HttpResponse:
+        # Ninja's throttle runs after authentication, so refusals are counted here, against the
+        # address: guessing keys or retrying a revoked one spends a budget too.
+        budget = rate_limit.spend(request)
+        if budget is not None and budget.exhausted:
+            return too_many(request, budget)
         response = api.create_response(
             request,
             {
@@ -53,6 +71,15 @@ def answer_errors_as_json(api: NinjaAPI) -> None:
         )
         response["WWW-Authenticate"] = 'Bearer realm="InsightBoard"'
         return response
+
+    @api.exception_handler(AuthorizationError)
+    def not_allowed(request: HttpRequest, error: AuthorizationError) -> HttpResponse:
+        # A live key refused for its person's role (an admin's endpoint): it spends that key's
+        # budget like any other request.
+        budget = rate_limit.spend(request)
+        if budget is not None and budget.exhausted:
+            return too_many(request, budget)
+        return api.create_response(request, {"detail": str(error)}, status=error.status_code)
 
     @api.exception_handler(SuspiciousOperation)
     def refused(request: HttpRequest, error: SuspiciousOperation) -> HttpResponse:

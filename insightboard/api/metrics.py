@@ -73,7 +73,7 @@ class MetricValueOut(Schema):
 
 @router.get(
     "/metrics",
-    response={200: list[MetricOut], 401: Message},
+    response={200: list[MetricOut], 401: Message, 429: Message},
     auth=READERS,
     url_name="metric_list",
     summary="List metrics",
@@ -94,6 +94,7 @@ def metric_list(request: HttpRequest) -> list[Metric]:
         404: Message,
         413: Message,
         422: Problems,
+        429: Message,
     },
     auth=AdminApiKey(),
     url_name="metric_value_record",

@@ -148,7 +148,14 @@ def position_of(cursor: str) -> tuple[datetime.datetime, int]:
 
 @router.post(
     "/stories",
-    response={201: StoryOut, 400: Message, 401: Message, 413: Message, 422: Problems},
+    response={
+        201: StoryOut,
+        400: Message,
+        401: Message,
+        413: Message,
+        422: Problems,
+        429: Message,
+    },
     url_name="story_create",
     summary="Log a story",
 )
@@ -180,7 +187,7 @@ def story_create(request: HttpRequest, payload: StoryIn) -> Status[Story]:
 
 @router.get(
     "/stories",
-    response={200: StoryPage, 401: Message, 422: Problems},
+    response={200: StoryPage, 401: Message, 422: Problems, 429: Message},
     auth=READERS,
     url_name="story_list",
     summary="List stories",
@@ -202,7 +209,7 @@ def story_list(request: HttpRequest, query: Query[StoryQuery]) -> dict[str, obje
 
 @router.get(
     "/stories/{story_id}",
-    response={200: StoryOut, 401: Message, 404: Message, 422: Problems},
+    response={200: StoryOut, 401: Message, 404: Message, 422: Problems, 429: Message},
     auth=READERS,
     url_name="story_detail",
     summary="Read a story",

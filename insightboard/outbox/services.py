@@ -8,6 +8,7 @@ between publishing and committing), so every task claims its own work as well.
 
 import datetime
 import logging
+import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -33,8 +34,33 @@ BROKER_ERRORS = (OperationalError, OSError, RedisError)
 SWEEP_LIMIT = 500
 # A hand-over's Celery task id names its row, so that the worker can claim the work by it.
 TASK_ID_PREFIX = "handover-"
+# Once the broker has failed to take work, this process's next hand-overs leave theirs to the sweep
+# for this long instead of each spending up to BROKER_SECONDS on a broker still away: a write
+# that asks for many (the digest's batches) answers as promptly as one that asks for one.
+BROKER_AWAY_SECONDS = 10.0
 # Handed-over rows are kept this long, for looking back at what was sent when, then removed.
 KEEP_HANDED_OVER = datetime.timedelta(days=7)
+
+
+class BrokerAbsence:
+    """When this process last found the broker away (time.monotonic()), if lately."""
+
+    def __init__(self) -> None:
+        self.noticed_at: float | None = None
+
+    def notice(self) -> None:
+        self.noticed_at = time.monotonic()
+
+    def forget(self) -> None:
+        self.noticed_at = None
+
+    def is_recent(self) -> bool:
+        return (
+            self.noticed_at is not None and time.monotonic() - self.noticed_at < BROKER_AWAY_SECONDS
+        )
+
+
+broker_absence = BrokerAbsence()
 
 
 def handover_record(
@@ -90,10 +116,13 @@ def hand_over(handover_id: int, connection: Connection) -> bool:
 def handover_send(*, handover_id: int) -> bool:
     """After the write committed: hand its work over now if the broker takes it within about a
     second; otherwise it waits for the sweep. True if handed over."""
+    if broker_absence.is_recent():
+        return False  # the broker was away a moment ago: the sweep will hand it over
     try:
         with broker_connection() as connection:
             return hand_over(handover_id, connection)
     except BROKER_ERRORS as error:
+        broker_absence.notice()
         logger.warning("Broker unavailable; background work %s waits: %s", handover_id, error)
         return False
 
@@ -109,7 +138,9 @@ def handovers_send_waiting(*, limit: int = SWEEP_LIMIT) -> int:
         with broker_connection() as connection:
             for handover_id in ids:
                 handed_over += hand_over(handover_id, connection)
+        broker_absence.forget()  # it took everything: writes may hand over at once again
     except BROKER_ERRORS as error:
+        broker_absence.notice()
         logger.warning("Broker unavailable; %s hand-overs still wait: %s", len(ids), error)
     return handed_over
 

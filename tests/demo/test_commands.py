@@ -32,7 +32,7 @@ def imported_modules(path: Path) -> list[str]:
     return names
 
 
-def test_it_has_the_demo_and_bench_commands_and_no_others() -> None:
+def test_it_has_the_demo_bench_and_load_commands_and_no_others() -> None:
     assert {path.stem for path in command_files()} == {
         "seed_demo",
         "bench",
@@ -40,9 +40,10 @@ def test_it_has_the_demo_and_bench_commands_and_no_others() -> None:
         "bench_openers",
         "bench_digest",
         "bench_under_load",
+        "loadtest",
     }
     commands = get_commands()
-    for name in ("seed_demo", "bench", "bench_import", "bench_openers", "bench_digest"):
+    for name in ("seed_demo", "bench", "bench_import", "bench_openers", "bench_digest", "loadtest"):
         assert commands[name] == "insightboard.demo", name
     assert "seed_demo_meetings" not in commands
     assert "seed_demo_metrics" not in commands

@@ -65,7 +65,9 @@ def test_it_sends_the_corpus_through_every_text_field_the_api_takes():
     assert text_fields(MetricValueIn) == set()
 
 
-def test_it_answers_the_corpus_in_every_query_and_value_with_json(alice, ada):
+def test_it_answers_the_corpus_in_every_query_and_value_with_json(alice, ada, settings):
+    # Three requests per vector from one key: more than a minute's API budget as the corpus grows.
+    settings.INSIGHTBOARD_API_REQUESTS_PER_MINUTE = 10 * len(VECTORS)
     api, admin_api = api_for(alice), api_for(ada)
     metric = MetricFactory()
     values = f"{METRICS}/{metric.pk}/values"

@@ -6,7 +6,11 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from django.conf import settings
+from django.test import override_settings
+
 from insightboard.celery import app as celery_app
+from insightboard.outbox.services import broker_absence
 
 # A page must answer within this, however the broker fails; the client's deadline, not a timing.
 PAGE_DEADLINE = 6.0
@@ -50,18 +54,38 @@ def silent_broker_url() -> Iterator[str]:
 
 
 @contextmanager
-def failing_broker(kind: str) -> Iterator[None]:
-    """The production app, not running tasks in-process, with a broker that fails in this way."""
+def redis_at(url: str) -> Iterator[None]:
+    """Celery's broker and Django's cache both at this Redis, as production has them."""
     conf = celery_app.conf
-    eager, url = conf.task_always_eager, conf.broker_url
+    eager, broker_url = conf.task_always_eager, conf.broker_url
     conf.task_always_eager = False
+    conf.broker_url = url
+    cache = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": url,
+        "KEY_PREFIX": "insightboard",
+        "OPTIONS": {
+            "socket_connect_timeout": settings.CACHE_SECONDS,
+            "socket_timeout": settings.CACHE_SECONDS,
+        },
+    }
+    # What this process noticed of another broker (an earlier test's) says nothing of this one.
+    broker_absence.forget()
     try:
-        if kind == "refusing":
-            conf.broker_url = refusing_broker_url()
+        with override_settings(CACHES={"default": cache}):
             yield
-        else:
-            with silent_broker_url() as silent:
-                conf.broker_url = silent
-                yield
     finally:
-        conf.task_always_eager, conf.broker_url = eager, url
+        conf.task_always_eager, conf.broker_url = eager, broker_url
+        broker_absence.forget()
+
+
+@contextmanager
+def failing_broker(kind: str) -> Iterator[None]:
+    """The production app, not running tasks in-process, with its Redis (the broker and the
+    cache) failing in this way: stopped (refusing), or hung (silent)."""
+    if kind == "refusing":
+        with redis_at(refusing_broker_url()):
+            yield
+    else:
+        with silent_broker_url() as silent, redis_at(silent):
+            yield

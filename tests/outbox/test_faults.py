@@ -2,28 +2,35 @@
 page whose write was saved: the work waits in the outbox, and once the broker is back the sweep
 hands it over and the email goes out once."""
 
+import math
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import pytest
+import time_machine
 from celery.signals import task_postrun
 from django.contrib.auth.models import Group, Permission
 from django.db import connections
 from django.http import HttpResponse
 from django.urls import reverse
 
+from insightboard.digest import runs
+from insightboard.digest.models import Digest, DigestStatus
+from insightboard.digest.tasks import send_digest_batch
 from insightboard.outbox.models import Handover
 from insightboard.outbox.services import handovers_send_waiting
 from meetings.models import ActionItem, Opener
-from stories.models import ExecutiveReport
+from stories.models import ExecutiveReport, Story
 from tests.conftest import client_for
+from tests.digest.pages import LABEL, NOW, WEEK, a_week
 from tests.meetings.factories import MeetingFactory, OpenerFactory, SeriesFactory
 from tests.meetings.pages import keep
 from tests.outbox.brokers import PAGE_DEADLINE, failing_broker
 from tests.races import at_once
 from tests.stories.factories import StoryFactory
 from tests.stories.reports.test_views import report_answers
+from tests.stories.test_forms_and_input import story_fields
 from tests.workers import worker_on_a_queue_of_its_own
 
 pytestmark = [
@@ -136,3 +143,52 @@ def test_a_leader_logs_an_insight_whatever_the_broker_does(broker, lena, bob, ma
 
     hand_over_with_the_broker_back("stories.reports.tasks.notify_action_owner")
     assert len(emails_to(mailoutbox, bob)) == 1
+
+
+@pytest.mark.parametrize("form", ["full form", "quick capture"])
+def test_staff_log_an_insight_whatever_the_broker_does(broker, form, alice, mailoutbox):
+    fields = story_fields(title="Refunds take a week")
+    if form == "quick capture":
+        fields = {f"quick-{name}": value for name, value in fields.items()}
+    headers = {"HX-Request": "true"} if form == "quick capture" else {}
+    staff = client_for(alice)
+
+    with failing_broker(broker):
+        status = post_before_the_deadline(
+            lambda: staff.post(reverse("stories:create"), fields, headers=headers)
+        )
+
+    assert status == (200 if form == "quick capture" else 302)
+    assert Story.objects.get().title == "Refunds take a week"
+    # Logging an insight asks for no background work: nothing waits, nothing is due.
+    assert waiting_tasks() == []
+    assert mailoutbox == []
+
+
+def test_an_admin_sends_the_digest_whatever_the_broker_does(broker, ada, monkeypatch, mailoutbox):
+    # Two readers a batch, so that one press asks for several hand-overs, as a company of
+    # thousands does at 200 a batch.
+    monkeypatch.setattr(runs, "BATCH", 2)
+    with time_machine.travel(NOW, tick=True):
+        a_week(readers=9)
+        admin = client_for(ada)
+
+        with failing_broker(broker):
+            status = post_before_the_deadline(
+                lambda: admin.post(reverse("digest:send_now"), {"week": LABEL})
+            )
+
+        assert status == 302
+        digest = Digest.objects.get(week=WEEK)
+        assert digest.status == DigestStatus.SENDING
+        readers = sorted(digest.deliveries.values_list("address", flat=True))
+        batches = [send_digest_batch.name] * math.ceil(len(readers) / 2)
+        assert len(batches) > 5
+        assert waiting_tasks() == batches
+        assert mailoutbox == []
+
+        hand_over_with_the_broker_back(*batches)
+
+    digest.refresh_from_db()
+    assert digest.status == DigestStatus.SENT
+    assert sorted(address for email in mailoutbox for address in email.to) == readers
