@@ -38,6 +38,8 @@ NOT_EMAIL_TASKS = {
     "stories.reports.tasks.remind_leaders",
     "insightboard.digest.tasks.digest_tick",
     "insightboard.digest.tasks.send_digest_batch",
+    "stories.imports.tasks.import_story_file",
+    "stories.imports.tasks.resume_stalled_imports",
 }
 OUR_MODULES = ("insightboard.", "stories.", "meetings.")
 
