@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from insightboard.csv_upload import RowNote, RowNotes
+from stories.imports.rows import RowOutcome
 
 
 def repeat_note(number: int, first: int) -> RowNote:
@@ -21,14 +22,37 @@ def notes_from(stored: dict[str, Any], name: str) -> RowNotes:
 
 
 @dataclass
-class ImportOutcome:
-    imported: int = 0
+class RowTally:
+    """Checked rows counted by what the check found: the preview and the import count alike."""
+
     already_imported: int = 0
     duplicates: int = 0
     rows_with_problems: int = 0
     already_here: int = 0
     problems: RowNotes = field(default_factory=RowNotes)
     notices: RowNotes = field(default_factory=RowNotes)
+
+    def count(self, row: RowOutcome) -> bool:
+        """Count a checked row, with its problems and notices; True if it is one to import."""
+        self.notices.add_all(row.notices)
+        if row.problems:
+            self.rows_with_problems += 1
+            self.problems.add_all(row.problems)
+        elif row.duplicate_of is not None:
+            self.duplicates += 1
+            self.notices.add_all([repeat_note(row.number, row.duplicate_of)])
+        elif row.already_here:
+            self.already_here += 1
+        elif row.already_imported:
+            self.already_imported += 1
+        else:
+            return True
+        return False
+
+
+@dataclass
+class ImportOutcome(RowTally):
+    imported: int = 0
 
     @classmethod
     def from_stored(cls, stored: dict[str, Any], *, imported: int) -> "ImportOutcome":

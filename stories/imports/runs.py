@@ -23,7 +23,7 @@ from django.utils import timezone
 from insightboard.csv_upload import UploadFileError
 from insightboard.planner_statistics import bulk_write_analyse
 from stories.imports.batches import row_outcomes
-from stories.imports.outcomes import ImportOutcome, repeat_note
+from stories.imports.outcomes import ImportOutcome
 from stories.imports.rows import CheckedRow, RowOutcome, read_rows
 from stories.models import EmpathyAnswers, ExecutiveReport, Kind, Story, StoryImport
 from stories.reports.selectors import may_file_reports
@@ -116,18 +116,7 @@ def rows_to_write(batch: list[RowOutcome], outcome: ImportOutcome) -> list[Check
     """The chunk's rows to write; the others counted, with their problems and notices."""
     new_rows = []
     for row in batch:
-        outcome.notices.add_all(row.notices)
-        if row.problems:
-            outcome.rows_with_problems += 1
-            outcome.problems.add_all(row.problems)
-        elif row.duplicate_of is not None:
-            outcome.duplicates += 1
-            outcome.notices.add_all([repeat_note(row.number, row.duplicate_of)])
-        elif row.already_here:
-            outcome.already_here += 1
-        elif row.already_imported:
-            outcome.already_imported += 1
-        elif row.row is not None:
+        if outcome.count(row) and row.row is not None:
             new_rows.append(row.row)
     return new_rows
 

@@ -4,9 +4,8 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth.models import User
 
-from insightboard.csv_upload import RowNotes
 from stories.imports.batches import row_outcomes
-from stories.imports.outcomes import ImportOutcome, repeat_note
+from stories.imports.outcomes import ImportOutcome, RowTally
 from stories.imports.rows import CheckedRow, Header, read_rows
 from stories.models import StoryImport
 from stories.reports.selectors import may_file_reports
@@ -14,17 +13,11 @@ from stories.reports.selectors import may_file_reports
 SAMPLE_ROWS = 5
 
 
-@dataclass
-class ImportPreview:
+@dataclass(kw_only=True)
+class ImportPreview(RowTally):
     header: Header
     rows_read: int = 0
     to_import: int = 0
-    already_imported: int = 0
-    already_here: int = 0
-    duplicates: int = 0
-    rows_with_problems: int = 0
-    problems: RowNotes = field(default_factory=RowNotes)
-    notices: RowNotes = field(default_factory=RowNotes)
     sample: list[CheckedRow] = field(default_factory=list)
 
 
@@ -39,18 +32,7 @@ def story_import_preview(*, story_import: StoryImport, person: User) -> ImportPr
     for batch in batches:
         for outcome in batch:
             preview.rows_read += 1
-            preview.notices.add_all(outcome.notices)
-            if outcome.problems:
-                preview.rows_with_problems += 1
-                preview.problems.add_all(outcome.problems)
-            elif outcome.duplicate_of is not None:
-                preview.duplicates += 1
-                preview.notices.add_all([repeat_note(outcome.number, outcome.duplicate_of)])
-            elif outcome.already_here:
-                preview.already_here += 1
-            elif outcome.already_imported:
-                preview.already_imported += 1
-            else:
+            if preview.count(outcome):
                 preview.to_import += 1
                 if outcome.row is not None and len(preview.sample) < SAMPLE_ROWS:
                     preview.sample.append(outcome.row)
