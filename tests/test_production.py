@@ -20,7 +20,8 @@ from tests.test_settings import OUR_VARIABLES
 HASHED = re.compile(r"\.[0-9a-f]{12}\.(?:css|js|svg|png|ico|woff2?)$")
 
 
-def production_environment(database: Path) -> dict[str, str]:
+def production_environment(database_url: str, **more: str) -> dict[str, str]:
+    """Our variables as a deploy sets them (and `more`), and none of the ones this test run has."""
     environment = {
         name: value for name, value in os.environ.items() if not name.startswith(OUR_VARIABLES)
     }
@@ -29,8 +30,9 @@ def production_environment(database: Path) -> dict[str, str]:
         DJANGO_DEBUG="false",
         DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
         DJANGO_ALLOWED_HOSTS="testserver",
-        DATABASE_URL=f"sqlite:///{database}",
+        DATABASE_URL=database_url,
     )
+    environment.update(more)
     return environment
 
 
@@ -46,7 +48,7 @@ def test_it_serves_every_main_page_with_debug_off_and_hashed_static_files(tmp_pa
         result = subprocess.run(
             [sys.executable, "-m", "tests.production_pages"],
             cwd=settings.BASE_DIR,
-            env=production_environment(tmp_path / "production.sqlite3"),
+            env=production_environment(f"sqlite:///{tmp_path / 'production.sqlite3'}"),
             capture_output=True,
             text=True,
             timeout=240,

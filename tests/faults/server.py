@@ -4,9 +4,7 @@ small HTTP client that signs in and keeps its cookies as a browser does."""
 
 import fcntl
 import json
-import os
 import re
-import secrets
 import subprocess
 import sys
 import time
@@ -22,8 +20,7 @@ from django.contrib.staticfiles.finders import get_finders
 
 from insightboard.demo.data.people import DEMO_PASSWORD
 from tests.faults.cluster import free_port
-from tests.test_production import staticfiles_lock
-from tests.test_settings import OUR_VARIABLES
+from tests.test_production import production_environment, staticfiles_lock
 
 # A page must answer within this whatever the database does; the client's deadline, not a timing.
 PAGE_DEADLINE = 6.0
@@ -43,23 +40,16 @@ def wait_until[T](check: Callable[[], T | None], *, what: str, seconds: float = 
         time.sleep(0.1)
 
 
-def production_environment(database_url: str, port: int) -> dict[str, str]:
-    """Our variables as a deploy sets them, and none of the ones this test run has."""
-    environment = {
-        name: value for name, value in os.environ.items() if not name.startswith(OUR_VARIABLES)
-    }
-    environment.update(
-        DJANGO_SETTINGS_MODULE="insightboard.settings",
-        DJANGO_DEBUG="false",
-        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+def loopback_environment(database_url: str, port: int) -> dict[str, str]:
+    """The production settings of tests/test_production.py, served on loopback at `port`."""
+    return production_environment(
+        database_url,
         DJANGO_ALLOWED_HOSTS="127.0.0.1",
         INSIGHTBOARD_SITE_URL=f"https://127.0.0.1:{port}",
-        DATABASE_URL=database_url,
         EMAIL_URL="console://",
         # Warnings and errors only: the access log of a few thousand requests says nothing here.
         INSIGHTBOARD_LOG_LEVEL="WARNING",
     )
-    return environment
 
 
 def manage(environment: dict[str, str], *args: str) -> None:
@@ -108,7 +98,7 @@ def gunicorn(database_url: str, log: Path, *, stories: int = 40) -> Iterator[Ser
     """Migrated, seeded with a small demo company, its static files collected; served by
     gunicorn as the Dockerfile runs it (fewer workers), stopped afterwards."""
     port = free_port()
-    environment = production_environment(database_url, port)
+    environment = loopback_environment(database_url, port)
     manage(environment, "migrate", "--no-input", "--verbosity", "0")
     manage(environment, "seed_demo", "--stories", str(stories))
     with staticfiles_lock().open("w") as lock:
